@@ -1,0 +1,37 @@
+"""Decode an instruction word with the spec's mask/match table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from isa_spec import Config, Instruction, Spec
+
+
+def sext(value: int, bits: int) -> int:
+    return value - (1 << bits) if value & (1 << (bits - 1)) else value
+
+
+@dataclass(frozen=True)
+class Decoded:
+    ins: Instruction
+    ops: dict[str, int]  # operand name -> register index or (sign-extended) immediate
+
+
+class Decoder:
+    def __init__(self, spec: Spec, config: Config):
+        # Most specific first, so that e.g. halt wins over a looser pattern.
+        self.table = sorted(spec.instructions.values(), key=lambda i: -bin(i.mask_bits).count("1"))
+        self.limits = {rf.kind: config[rf.count_param] for rf in spec.regfiles.values()}
+
+    def decode(self, word: int) -> Decoded | None:
+        """The decoded instruction, or None if the encoding is illegal for this config."""
+        for ins in self.table:
+            if word & ins.mask_bits == ins.match_bits:
+                ops = {}
+                for op in ins.operands:
+                    v = op.field.extract(word)
+                    if op.kind in self.limits and v >= self.limits[op.kind]:
+                        return None
+                    ops[op.name] = sext(v, op.field.width) if op.signed else v
+                return Decoded(ins, ops)
+        return None

@@ -1,0 +1,222 @@
+"""Typed view of the ISA spec: what the loader returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    slices: tuple[tuple[int, int], ...]  # (msb, lsb), msb-first
+
+    @property
+    def width(self) -> int:
+        return sum(m - lo + 1 for m, lo in self.slices)
+
+    @property
+    def mask(self) -> int:
+        out = 0
+        for msb, lsb in self.slices:
+            out |= ((1 << (msb - lsb + 1)) - 1) << lsb
+        return out
+
+    def extract(self, word: int) -> int:
+        value = 0
+        for msb, lsb in self.slices:
+            w = msb - lsb + 1
+            value = (value << w) | ((word >> lsb) & ((1 << w) - 1))
+        return value
+
+    def insert(self, word: int, value: int) -> int:
+        value &= (1 << self.width) - 1
+        shift = self.width
+        for msb, lsb in self.slices:
+            w = msb - lsb + 1
+            shift -= w
+            part = (value >> shift) & ((1 << w) - 1)
+            word = (word & ~(((1 << w) - 1) << lsb)) | (part << lsb)
+        return word
+
+
+OPERAND_KINDS = ("xreg", "breg", "simm", "uimm", "label", "csr")
+
+
+@dataclass(frozen=True)
+class Operand:
+    name: str
+    kind: str
+    field: Field
+
+    @property
+    def signed(self) -> bool:
+        return self.kind in ("simm", "label")
+
+
+@dataclass(frozen=True)
+class Example:
+    asm: str
+    init: dict
+    expect: dict
+    tol: float
+    where: str  # "file: instruction 'x' example N", for error messages
+
+
+@dataclass(frozen=True)
+class Instruction:
+    name: str
+    iclass: str
+    syntax: str
+    operands: tuple[Operand, ...]
+    match: dict[str, int]
+    mask_bits: int
+    match_bits: int
+    summary: str
+    semantics: str
+    examples: tuple[Example, ...]
+    conditional: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class FixedFormat:
+    name: str
+    signed: bool
+    width: int
+    frac: int
+    summary: str
+    why: str
+
+    @property
+    def min_raw(self) -> int:
+        return -(1 << (self.width - 1)) if self.signed else 0
+
+    @property
+    def max_raw(self) -> int:
+        return (1 << (self.width - 1)) - 1 if self.signed else (1 << self.width) - 1
+
+    @property
+    def ulp(self) -> float:
+        return 2.0 ** -self.frac
+
+    def to_raw(self, value: float) -> int:
+        """Round half up and saturate a real value to this format."""
+        import math
+
+        raw = math.floor(value * (1 << self.frac) + 0.5)
+        return max(self.min_raw, min(self.max_raw, raw))
+
+    def to_float(self, raw: int) -> float:
+        return raw / (1 << self.frac)
+
+
+@dataclass(frozen=True)
+class Csr:
+    name: str
+    number: int
+    access: str
+    reset: int | str  # a value, or the name of a parameter whose value it is
+    summary: str
+    format: str | None
+
+
+@dataclass(frozen=True)
+class Trap:
+    name: str
+    code: int
+    tval: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class NonLinear:
+    name: str
+    function: str
+    summary: str
+    input_frac: int
+    domain_int_bits: int
+    output_format: str
+    table_frac: int
+    bound_ulp: float
+    bound_rel: float
+
+
+@dataclass(frozen=True)
+class Constant:
+    name: str
+    value: float
+    frac: int
+    summary: str
+
+    @property
+    def raw(self) -> int:
+        import math
+
+        return math.floor(self.value * (1 << self.frac) + 0.5)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    min: int
+    max: int
+    default: int
+    summary: str
+    pow2: bool = False
+    divides: str | None = None
+
+
+@dataclass(frozen=True)
+class RegFile:
+    name: str
+    kind: str
+    prefix: str
+    count_param: str
+    summary: str
+    width: int | None = None
+    zero_register: int | None = None
+
+
+@dataclass(frozen=True)
+class Predictor:
+    counter_bits: int
+    reset_counter: int
+    taken_threshold: int
+    index: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    version: str
+    xlen: int
+    ilen: int
+    reset_pc: int
+    fields: dict[str, Field]
+    operands: dict[str, Operand]
+    regfiles: dict[str, RegFile]
+    formats: dict[str, FixedFormat]
+    nonlinear: dict[str, NonLinear]
+    constants: dict[str, Constant]
+    csrs: dict[str, Csr]
+    traps: dict[str, Trap]
+    predictor: Predictor
+    params: dict[str, Param]
+    configs: dict[str, dict[str, int]]
+    config_summaries: dict[str, str]
+    classes: dict[str, str]  # class name -> summary
+    bounds: dict[str, dict[str, float | str]] = field(default_factory=dict)
+    instructions: dict[str, Instruction] = field(default_factory=dict)
+
+    def csr_by_number(self, number: int) -> Csr | None:
+        for c in self.csrs.values():
+            if c.number == number:
+                return c
+        return None
+
+    def trap_by_code(self, code: int) -> Trap | None:
+        for t in self.traps.values():
+            if t.code == code:
+                return t
+        return None
