@@ -249,7 +249,7 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
 
     pred = _section(file, doc, "predictor")
     check_entry(file, "[predictor]", pred, schema.PREDICTOR)
-    predictor = Predictor(counter_bits=pred["counter_bits"], reset_counter=pred["reset_counter"],
+    predictor = Predictor(kind=pred["kind"], counter_bits=pred["counter_bits"], reset_counter=pred["reset_counter"],
                           taken_threshold=pred["taken_threshold"], index=pred["index"],
                           summary=pred["summary"])
 

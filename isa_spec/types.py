@@ -179,6 +179,7 @@ class RegFile:
 
 @dataclass(frozen=True)
 class Predictor:
+    kind: str
     counter_bits: int
     reset_counter: int
     taken_threshold: int

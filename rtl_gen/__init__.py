@@ -1,0 +1,5 @@
+"""The LPU RTL generator (MyHDL). Nothing is converted at import; see generate.py."""
+
+from .execute import IMPLEMENTED
+
+__all__ = ["IMPLEMENTED"]

@@ -1,0 +1,463 @@
+"""Two-pass assembler for the LPU, generated from the ISA spec.
+
+Mnemonics, operand templates (each instruction's `syntax`), field positions, register
+prefixes and CSR names all come from `load_spec()`, so an instruction added to
+isa_spec/instructions/ assembles with no change here. The only instruction names written
+in this module are in PSEUDO_INSTRUCTIONS, the documented table of pseudo-instructions.
+
+Source syntax: one statement per line; `#` or `;` starts a comment; `name:` defines a label;
+sections `.text` (default) and `.data`; directives `.word`, `.fx`, `.space`, `.equ`.
+Immediates are expressions: numbers (decimal, 0x, 0b), symbols, `+`/`-`, parentheses,
+`fx(1.5)` (the Q16.16 raw value), `%hi(v)` and `%lo(v)` (the parts `li` loads).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+
+from .loader import load_spec
+from .types import Instruction, Operand, Spec
+
+FX_FRAC = 16  # fx() and .fx give Q16.16, the scalar fixed-point format (formats.coord)
+WORD_BITS = 32
+WORD_MIN, WORD_MAX = -(1 << (WORD_BITS - 1)), (1 << WORD_BITS) - 1  # signed or unsigned spelling
+LO_BITS = 12  # %lo(v) is the sign-extended low part added by addi; %hi(v) the rest, for lui
+
+
+@dataclass(frozen=True)
+class Pseudo:
+    """A pseudo-instruction: `syntax` names placeholders that are substituted into each
+    line of `expansion` (one real instruction per line, so the word count is fixed)."""
+
+    name: str
+    syntax: str
+    expansion: tuple[str, ...]
+    summary: str
+
+
+PSEUDO_INSTRUCTIONS: dict[str, Pseudo] = {p.name: p for p in (
+    Pseudo("nop", "", ("addi x0, x0, 0",), "Do nothing."),
+    Pseudo("mv", "rd, rs", ("addi {rd}, {rs}, 0",), "Copy register rs to rd."),
+    Pseudo("j", "target", ("jal x0, {target}",), "Jump to a label (or instruction offset), no link."),
+    Pseudo("li", "rd, value", ("lui {rd}, %hi({value})", "addi {rd}, {rd}, %lo({value})"),
+           "Load any 32-bit value; always two words so that later addresses never depend on it."),
+    Pseudo("la", "rd, label", ("lui {rd}, %hi({label})", "addi {rd}, {rd}, %lo({label})"),
+           "Load the byte address of a text or data label; two words, like li."),
+)}
+
+DIRECTIVES = (".data", ".equ", ".fx", ".space", ".text", ".word")
+
+
+@dataclass
+class Program:
+    text: list[int]  # instruction words, unsigned
+    data: list[int]  # data-memory words, signed 32-bit
+    symbols: dict[str, int]  # labels (byte addresses) and .equ values
+    text_lines: list[int]  # source line of each text word
+
+
+class AsmError(ValueError):
+    def __init__(self, file: str, line: int, message: str):
+        self.file, self.line, self.message = file, line, message
+        super().__init__(f"{file}:{line}: {message}")
+
+
+class _Fail(Exception):
+    """A problem found below the line loop; the loop adds file and line."""
+
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_.]*"
+_NAME_RE = re.compile(_NAME)
+_LABEL_RE = re.compile(rf"\s*({_NAME})\s*:")
+_STMT_RE = re.compile(rf"(\.?{_NAME})(?:\s+(.*))?")
+_COMMENT_RE = re.compile(r"[#;]")
+_SYNTAX_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
+_ATOM = re.compile(r"%hi\b|%lo\b|fx(?=\s*\()|[A-Za-z_][\w.]*|\d[\w.]*|\(")
+
+
+def to_signed(value: int, bits: int = WORD_BITS) -> int:
+    value &= (1 << bits) - 1
+    return value - (1 << bits) if value >> (bits - 1) else value
+
+
+def register_prefix(spec: Spec, kind: str) -> str:
+    for rf in spec.regfiles.values():
+        if rf.kind == kind:
+            return rf.prefix
+    raise _Fail(f"the spec has no register file of kind '{kind}'")
+
+
+def fx_raw(value: float) -> int:
+    """Q16.16 raw value, round half up; out of the signed 32-bit range is an error."""
+    lim = 1 << (WORD_BITS - 1)
+    raw = math.floor(value * (1 << FX_FRAC) + 0.5) if math.isfinite(value) else lim
+    if not -lim <= raw < lim:
+        hi = (lim - 1) / (1 << FX_FRAC)
+        raise _Fail(f"real value {value} out of Q16.16 range [{-lim >> FX_FRAC}, {hi}]")
+    return raw
+
+
+def _parse_real(text: str) -> float:
+    try:
+        if "_" not in text:  # float() would accept 1_0
+            return float(text)
+    except ValueError:
+        pass
+    raise _Fail(f"bad real number '{text}'")
+
+
+def _parse_int(tok: str) -> int:
+    t = tok.lower()
+    try:
+        return int(t, 0) if t.startswith(("0x", "0b", "0o")) else int(t, 10)
+    except ValueError:
+        pass
+    hint = f" (use fx({tok}) for a Q16.16 value)" if re.fullmatch(r"\d+\.\d*(e-?\d+)?", t) else ""
+    raise _Fail(f"bad number '{tok}'{hint}")
+
+
+def split_top(text: str) -> list[str]:
+    """Split on commas outside parentheses; [] for blank text."""
+    if not text.strip():
+        return []
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        depth += (c == "(") - (c == ")")
+        if c == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+def match_syntax(syntax: str, text: str) -> dict[str, str] | None:
+    """Match operand text against a syntax template such as 'rd, imm(rs1)'.
+
+    Returns operand name -> its text, or None. An operand's text is non-empty, has
+    balanced parentheses and no top-level comma, so 'fx(1.5)(x2)' splits correctly.
+    """
+    parts = _SYNTAX_TOKEN.findall(syntax)
+
+    def go(k: int, pos: int, got: dict[str, str]) -> dict[str, str] | None:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if k == len(parts):
+            return got if pos == len(text) else None
+        p = parts[k]
+        if not _NAME_RE.fullmatch(p):
+            return go(k + 1, pos + len(p), got) if text.startswith(p, pos) else None
+        depth = 0
+        for end in range(pos, len(text)):
+            c = text[end]
+            depth += (c == "(") - (c == ")")
+            if depth < 0 or (c == "," and depth == 0):
+                break
+            if depth == 0 and not c.isspace():
+                found = go(k + 1, end + 1, {**got, p: text[pos:end + 1].strip()})
+                if found is not None:
+                    return found
+        return None
+
+    return go(0, 0, {})
+
+
+class _Expr:
+    """Recursive-descent evaluator: sum := unary (('+'|'-') unary)*; unary := '-' unary | atom."""
+
+    def __init__(self, text: str, resolve, hilo: tuple[int, int]):
+        self.s, self.i, self.resolve, self.hilo = text, 0, resolve, hilo
+
+    def value(self) -> int:
+        if not self.s.strip():
+            raise _Fail("missing value")
+        v = self._sum()
+        self._skip()
+        if self.i != len(self.s):
+            raise _Fail(f"unexpected '{self.s[self.i:]}' in '{self.s.strip()}'")
+        return v
+
+    def _skip(self) -> None:
+        while self.i < len(self.s) and self.s[self.i].isspace():
+            self.i += 1
+
+    def _take(self, c: str) -> bool:
+        self._skip()
+        if self.s.startswith(c, self.i):
+            self.i += len(c)
+            return True
+        return False
+
+    def _expect(self, c: str) -> None:
+        if not self._take(c):
+            raise _Fail(f"expected '{c}' in '{self.s.strip()}'")
+
+    def _sum(self) -> int:
+        v = self._unary()
+        while True:
+            if self._take("+"):
+                v += self._unary()
+            elif self._take("-"):
+                v -= self._unary()
+            else:
+                return v
+
+    def _unary(self) -> int:
+        if self._take("-"):
+            return -self._unary()
+        if self._take("+"):
+            return self._unary()
+        return self._atom()
+
+    def _atom(self) -> int:
+        self._skip()
+        m = _ATOM.match(self.s, self.i)
+        if not m:
+            rest = self.s[self.i:] or "end of operand"
+            raise _Fail(f"expected a number or symbol at '{rest}' in '{self.s.strip()}'")
+        self.i, tok = m.end(), m.group(0)
+        if tok == "(":
+            v = self._sum()
+            self._expect(")")
+            return v
+        if tok == "fx":
+            self._expect("(")
+            end = self.s.find(")", self.i)
+            if end < 0:
+                raise _Fail(f"expected ')' in '{self.s.strip()}'")
+            inner, self.i = self.s[self.i:end].strip(), end + 1
+            return fx_raw(_parse_real(inner))
+        if tok in ("%hi", "%lo"):
+            self._expect("(")
+            v = self._sum()
+            self._expect(")")
+            if not WORD_MIN <= v <= WORD_MAX:
+                raise _Fail(f"{tok}({v}): value does not fit {WORD_BITS} bits")
+            lo = to_signed(v, LO_BITS)
+            hi_bits, lo_bits = self.hilo
+            return ((v - lo) >> lo_bits) & ((1 << hi_bits) - 1) if tok == "%hi" else lo
+        if tok[0].isdigit():
+            return _parse_int(tok)
+        return self.resolve(tok)
+
+
+@dataclass
+class _Stmt:
+    line: int
+    ins: Instruction | None  # None: a raw `.word` in .text
+    operands: str
+    via: str | None = None  # the pseudo-instruction this came from
+
+
+class _Assembler:
+    def __init__(self, spec: Spec, filename: str):
+        self.spec, self.file = spec, filename
+        self.section = "text"
+        self.text: list[_Stmt] = []
+        self.data: list[int] = []
+        self.data_fix: list[tuple[int, int, str]] = []  # (word index, line, expression)
+        self.symbols: dict[str, int] = {}
+        self.kind: dict[str, str] = {}  # symbol -> "text", "data" or "equ"
+        self.defined_at: dict[str, int] = {}
+        self.line = 0
+        self.final = False  # pass 2: every symbol is known
+
+    def run(self, source: str) -> Program:
+        for n, raw in enumerate(source.splitlines(), 1):
+            self.line = n
+            try:
+                self._statement(raw)
+            except _Fail as exc:
+                raise AsmError(self.file, n, str(exc)) from None
+        self.final = True
+        words: list[int] = []
+        for st in self.text:
+            self.line = st.line
+            try:
+                words.append(self._encode(st, 4 * len(words)))
+            except _Fail as exc:
+                via = f" (in the expansion of '{st.via}')" if st.via else ""
+                raise AsmError(self.file, st.line, f"{exc}{via}") from None
+        for idx, line, expr in self.data_fix:
+            self.line = line
+            try:
+                self.data[idx] = to_signed(self._word(expr))
+            except _Fail as exc:
+                raise AsmError(self.file, line, str(exc)) from None
+        return Program(words, self.data, dict(self.symbols), [st.line for st in self.text])
+
+    # ---- pass 1: layout ----
+
+    def _statement(self, raw: str) -> None:
+        text = _COMMENT_RE.split(raw, maxsplit=1)[0]
+        while m := _LABEL_RE.match(text):
+            where = len(self.text) if self.section == "text" else len(self.data)
+            self._define(m.group(1), 4 * where, self.section)
+            text = text[m.end():]
+        text = text.strip()
+        if not text:
+            return
+        m = _STMT_RE.fullmatch(text)
+        if not m:
+            bad = text.split(":")[0].strip() if ":" in text else text
+            raise _Fail(f"cannot parse '{bad}' (expected a label, mnemonic or directive)")
+        head, rest = m.group(1), (m.group(2) or "").strip()
+        if head.startswith("."):
+            self._directive(head, rest)
+        else:
+            self._instruction(head.lower(), rest)
+
+    def _define(self, name: str, value: int, kind: str) -> None:
+        if name in self.symbols:
+            what = "label" if kind != "equ" else "symbol"
+            raise _Fail(f"duplicate {what} '{name}' (first defined on line {self.defined_at[name]})")
+        self.symbols[name], self.kind[name], self.defined_at[name] = value, kind, self.line
+
+    def _instruction(self, mnemonic: str, rest: str) -> None:
+        if self.section != "text":
+            raise _Fail(f"instruction '{mnemonic}' in the .data section (instructions belong in .text)")
+        ins = self.spec.instructions.get(mnemonic)
+        if ins is not None:
+            self.text.append(_Stmt(self.line, ins, rest))
+            return
+        pseudo = PSEUDO_INSTRUCTIONS.get(mnemonic)
+        if pseudo is None:
+            known = [*self.spec.instructions, *PSEUDO_INSTRUCTIONS]
+            close = difflib.get_close_matches(mnemonic, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise _Fail(f"unknown mnemonic '{mnemonic}'{hint}")
+        ops = self._split(pseudo.name, pseudo.syntax, rest)
+        for template in pseudo.expansion:
+            name, _, operands = template.format(**ops).partition(" ")
+            real = self.spec.instructions.get(name)
+            if real is None:
+                raise _Fail(f"pseudo-instruction '{mnemonic}' expands to '{name}', "
+                            "which the spec does not define")
+            self.text.append(_Stmt(self.line, real, operands.strip(), via=mnemonic))
+
+    def _directive(self, name: str, rest: str) -> None:
+        args = split_top(rest)
+        if name in (".text", ".data"):
+            if args:
+                raise _Fail(f"'{name}' takes no arguments, got '{rest}'")
+            self.section = name[1:]
+        elif name == ".equ":
+            if len(args) != 2 or not _NAME_RE.fullmatch(args[0]):
+                raise _Fail(f"'.equ' needs 'NAME, value', got '{rest}'")
+            self._define(args[0], self._eval(args[1]), "equ")
+        elif name in (".word", ".fx", ".space"):
+            self._data_directive(name, args, rest)
+        else:
+            close = difflib.get_close_matches(name, DIRECTIVES, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(DIRECTIVES)})"
+            raise _Fail(f"unknown directive '{name}'{hint}")
+
+    def _data_directive(self, name: str, args: list[str], rest: str) -> None:
+        if not args or not all(args):
+            raise _Fail(f"'{name}' needs a comma-separated list of values, got '{rest}'")
+        if name == ".word" and self.section == "text":
+            # Raw instruction words (e.g. an illegal encoding for a trap test); this is
+            # also what the disassembler prints for a word no instruction matches.
+            self.text.extend(_Stmt(self.line, None, a) for a in args)
+            return
+        if self.section != "data":
+            raise _Fail(f"data directive '{name}' in the .text section (put it after '.data')")
+        if name == ".word":
+            for a in args:
+                self.data_fix.append((len(self.data), self.line, a))
+                self.data.append(0)
+        elif name == ".fx":
+            self.data.extend(fx_raw(_parse_real(a)) for a in args)
+        else:
+            if len(args) != 1:
+                raise _Fail(f"'.space' takes one count, got '{rest}'")
+            n = self._eval(args[0])
+            if not 0 <= n <= 1 << 24:
+                raise _Fail(f"'.space' count '{args[0]}' = {n} out of range [0, {1 << 24}]")
+            self.data.extend([0] * n)
+
+    def _split(self, mnemonic: str, syntax: str, text: str) -> dict[str, str]:
+        ops = match_syntax(syntax, text)
+        if ops is not None:
+            return ops
+        form = f"'{mnemonic} {syntax}'" if syntax else "no operands"
+        want, got = len(split_top(syntax)), len(split_top(text))
+        if want != got:
+            raise _Fail(f"wrong operand count for '{mnemonic}': expected {want} ({form}), "
+                        f"got {got} ('{text}')")
+        raise _Fail(f"operands '{text}' do not match the syntax {form}")
+
+    # ---- values ----
+
+    def _resolve(self, name: str) -> int:
+        if name in self.symbols:
+            return self.symbols[name]
+        for rf in self.spec.regfiles.values():
+            if re.fullmatch(rf"{re.escape(rf.prefix)}\d+", name, re.IGNORECASE):
+                raise _Fail(f"expected a value, got register '{name}'")
+        if self.final:
+            raise _Fail(f"undefined label or symbol '{name}'")
+        raise _Fail(f"undefined symbol '{name}' (.equ and .space may only use symbols defined above them)")
+
+    def _eval(self, text: str) -> int:
+        return _Expr(text, self._resolve, (WORD_BITS - LO_BITS, LO_BITS)).value()
+
+    def _word(self, text: str) -> int:
+        v = self._eval(text)
+        if not WORD_MIN <= v <= WORD_MAX:
+            raise _Fail(f"'.word' value '{text}' = {v} does not fit {WORD_BITS} bits")
+        return v
+
+    # ---- pass 2: encoding ----
+
+    def _encode(self, st: _Stmt, pc: int) -> int:
+        if st.ins is None:
+            return self._word(st.operands) & ((1 << WORD_BITS) - 1)
+        ops = self._split(st.ins.name, st.ins.syntax, st.operands)
+        word = st.ins.match_bits
+        for op in st.ins.operands:
+            word = op.field.insert(word, self._operand(op, ops[op.name], pc, st.ins.name))
+        return word
+
+    def _operand(self, op: Operand, text: str, pc: int, mnemonic: str) -> int:
+        width = op.field.width
+        if op.kind in ("xreg", "breg"):
+            prefix = register_prefix(self.spec, op.kind)
+            m = re.fullmatch(rf"{re.escape(prefix)}(\d+)", text, re.IGNORECASE)
+            if not m or int(m.group(1)) >= 1 << width:
+                raise _Fail(f"bad register '{text}' for operand '{op.name}' of '{mnemonic}' "
+                            f"(expected {prefix}0..{prefix}{(1 << width) - 1})")
+            return int(m.group(1))
+        if op.kind == "csr":
+            csr = self.spec.csrs.get(text.lower())
+            if csr is not None:
+                return csr.number
+            if _NAME_RE.fullmatch(text) and text not in self.symbols:
+                raise _Fail(f"unknown CSR '{text}' (known: {', '.join(sorted(self.spec.csrs))})")
+            return self._check(op, text, self._eval(text), mnemonic)
+        if op.kind == "label" and _NAME_RE.fullmatch(text):
+            kind = self.kind.get(text)
+            if kind is None:
+                raise _Fail(f"undefined label '{text}'")
+            if kind == "data":
+                raise _Fail(f"'{text}' is a data label; '{mnemonic}' needs an instruction label or offset")
+            value = self.symbols[text]
+            return self._check(op, text, (value - pc) // 4 if kind == "text" else value, mnemonic)
+        return self._check(op, text, self._eval(text), mnemonic)
+
+    @staticmethod
+    def _check(op: Operand, text: str, value: int, mnemonic: str) -> int:
+        width = op.field.width
+        lo, hi = (-(1 << (width - 1)), (1 << (width - 1)) - 1) if op.signed else (0, (1 << width) - 1)
+        if not lo <= value <= hi:
+            what = {"label": "offset (in instructions)", "csr": "CSR number"}.get(op.kind, "immediate")
+            shown = f"'{text}'" if text == str(value) else f"'{text}' = {value}"
+            raise _Fail(f"{what} {shown} out of range [{lo}, {hi}] for operand '{op.name}' of '{mnemonic}'")
+        return value
+
+
+def assemble(source: str, filename: str = "<input>", *, spec: Spec | None = None) -> Program:
+    """Assemble source text; every problem raises AsmError naming file, line and token."""
+    return _Assembler(spec or load_spec(), filename).run(source)

@@ -1,0 +1,55 @@
+"""The `lpu` command line: one entry point over the spec, the golden model and the suites.
+
+Subcommands live in their own modules (see lpu/registry.py); this module only builds the
+parser and turns user mistakes into one-line errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .registry import register_all
+
+PROG = "lpu"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="The LPU: ISA spec, golden model, RTL generator and verification suite.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    register_all(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse already reported
+        return exc.code if isinstance(exc.code, int) else 1
+    try:
+        return args.handler(args)
+    except BrokenPipeError:
+        # `lpu ... | head`: the reader is gone; stop quietly like other Unix tools.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        from .errors import user_error_types
+
+        if not isinstance(exc, user_error_types()):
+            raise  # a bug in the tools: keep the traceback
+        message = " ".join(str(exc).split()) or type(exc).__name__  # always one line
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

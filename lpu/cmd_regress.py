@@ -1,0 +1,42 @@
+"""`lpu regress smoke`: the smoke suite (golden-model part until the RTL generator lands)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .registry import Subparsers, add_command, add_group
+
+
+def cmd_smoke(args: argparse.Namespace) -> int:
+    from isa_spec import load_spec, make_config
+    from isa_spec.params import parse_param_overrides
+    from regress.smoke import example_programs, run_smoke, summary
+
+    spec = load_spec()
+    config = make_config(spec, args.config, parse_param_overrides(args.param))
+    programs = example_programs(args.examples)
+    results = run_smoke(spec, config, programs, args.max_steps)
+    for line in summary(results):
+        print(line)
+    if not programs:
+        print(f"note: no programs in {args.examples}/*.s")
+    print("note: the RTL part of the smoke suite arrives with the RTL generator (rtl_gen/); "
+          "this run checked the golden model only")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def register(sub: Subparsers) -> None:
+    from regress.smoke import EXAMPLES_DIR, MAX_STEPS
+
+    regress = add_group(sub, "regress", "regression suites")
+    p = add_command(regress, "smoke", cmd_smoke,
+                    "every worked example in the spec and every examples/*.s program on the golden model")
+    p.add_argument("--examples", type=Path, default=EXAMPLES_DIR, metavar="DIR",
+                   help=f"directory of example programs (default: {EXAMPLES_DIR})")
+    p.add_argument("--config", default="default", metavar="NAME",
+                   help="configuration for the example programs (default: default)")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one generator parameter for the example programs (repeatable)")
+    p.add_argument("--max-steps", type=int, default=MAX_STEPS, metavar="N",
+                   help=f"an example program that has not halted after N instructions fails (default: {MAX_STEPS})")

@@ -1,0 +1,45 @@
+"""Which exceptions are the user's mistakes (reported as one line) rather than bugs.
+
+A bad file, assembly line, parameter or hex file is the user's to fix: `lpu` prints
+`lpu: error: ...` naming the place and exits non-zero. Anything else is a bug in the
+tools and keeps its traceback, so that it is reported rather than hidden.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class UserError(Exception):
+    """A problem with the user's input, with a message that names its place."""
+
+
+def user_error_types() -> tuple[type[BaseException], ...]:
+    # Imported lazily: only needed once something has gone wrong, and keeps `lpu --help`
+    # fast and independent of the golden model's import cost.
+    from golden_model import StepLimitExceeded
+    from isa_spec.assembler import AsmError
+    from isa_spec.errors import ConfigError, SpecError
+    from isa_spec.hexfile import HexError
+
+    return (UserError, AsmError, ConfigError, SpecError, HexError, StepLimitExceeded)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a UserError naming the file and why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not a text file ({exc.reason})") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def require_file(path: Path) -> Path:
+    if not path.exists():
+        raise UserError(f"{path}: no such file")
+    if not path.is_file():
+        raise UserError(f"{path}: not a regular file")
+    return path

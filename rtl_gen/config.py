@@ -1,0 +1,63 @@
+"""One config object for every RTL block: the generator parameters plus what is derived
+from them and from the spec (widths, constants, tables). Blocks take this, nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from isa_spec import Config, Spec, load_spec
+from isa_spec.tables import build_table
+
+
+def clog2(n: int) -> int:
+    return max(1, (n - 1).bit_length())
+
+
+@dataclass(frozen=True)
+class RtlConfig:
+    name: str
+    D: int
+    LANES: int
+    SREGS: int
+    BREGS: int
+    PRED_ENTRIES: int
+    IMEM_WORDS: int
+    DMEM_WORDS: int
+    NLT_BITS: int
+    xlen: int
+    q: int            # fraction bits of coord/log (16)
+    temp_frac: int    # 24
+    itemp_frac: int   # 18
+    consts: dict[str, tuple[int, int]]   # name -> (raw, frac)
+    tables: dict[str, tuple[int, ...]]   # non-linear unit name -> entries
+    table_frac: dict[str, int]
+    nl_input_frac: dict[str, int]
+    nl_domain_int_bits: dict[str, int]
+
+    @property
+    def beats(self) -> int:
+        return self.D // self.LANES
+
+    @property
+    def sreg_bits(self) -> int:
+        return clog2(self.SREGS)
+
+    @property
+    def breg_bits(self) -> int:
+        return clog2(self.BREGS)
+
+    @classmethod
+    def from_config(cls, config: Config, spec: Spec | None = None) -> RtlConfig:
+        spec = spec or load_spec()
+        v = config.as_dict()
+        return cls(
+            name=config.name, xlen=spec.xlen, q=spec.formats["coord"].frac,
+            temp_frac=spec.formats["temp"].frac, itemp_frac=spec.formats["itemp"].frac,
+            consts={k: (c.raw, c.frac) for k, c in spec.constants.items()},
+            tables={k: build_table(k, v["NLT_BITS"]) for k in spec.nonlinear},
+            table_frac={k: n.table_frac for k, n in spec.nonlinear.items()},
+            nl_input_frac={k: n.input_frac for k, n in spec.nonlinear.items()},
+            nl_domain_int_bits={k: n.domain_int_bits for k, n in spec.nonlinear.items()},
+            **{k: v[k] for k in ("D", "LANES", "SREGS", "BREGS", "PRED_ENTRIES", "IMEM_WORDS",
+                                 "DMEM_WORDS", "NLT_BITS")},
+        )
