@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from isa_spec import Config, Spec, load_spec, make_config
+from isa_spec.latency import latency_table
 
 from .boxops import BoxOps, Temps
 from .decode import Decoded, Decoder
@@ -138,6 +139,7 @@ class Iss:
         self.decoder = Decoder(self.spec, self.config)
         self.state = ArchState.reset(self.spec, self.config)
         self.cycle_source = cycle_source
+        self.latency = latency_table(self.spec, self.config)
         self.order = 0
         missing = set(self.spec.instructions) - set(SEMANTICS)
         extra = set(SEMANTICS) - set(self.spec.instructions)
@@ -160,7 +162,7 @@ class Iss:
         s = self.state
         code = self.spec.traps[cause].code
         s.csr["mcause"], s.csr["mepc"], s.csr["mtval"] = code, pc & 0xFFFFFFFF, tval & 0xFFFFFFFF
-        s.csr["cycle"] += 1
+        s.csr["cycle"] += self.latency["fetch_fault" if cause == "fetch_fault" else "trap"]
         if s.csr["mtvec"]:
             s.pc = s.csr["mtvec"]
         else:
@@ -214,7 +216,7 @@ class Iss:
             s.csr["mispred"] += int(predicted != taken)
             rec.branch = ctx.branch_info
         s.csr["instret"] += 1
-        s.csr["cycle"] += 1
+        s.csr["cycle"] += self.latency[ctx.dec.ins.name]
         for name in ("instret", "branches", "mispred", "cycle"):
             s.csr[name] &= 0xFFFFFFFF
         s.pc = ctx.next_pc

@@ -276,6 +276,15 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
 
     for n, d in _entries(file, doc, "bounds", schema.BOUND, "bound"):
         spec.bounds[n] = dict(d)
+    from .latency import check_expression
+    for n, expr in _section(file, doc, "latency").items():
+        if not isinstance(expr, str):
+            raise SpecError(file, f"latency '{n}'", None, f"must be a string expression, got {expr!r}")
+        try:
+            check_expression(expr, set(params) | {"BEATS"})
+        except ValueError as exc:
+            raise SpecError(file, f"latency '{n}'", None, str(exc)) from None
+        spec.latency[n] = expr
 
     all_instrs: list[Instruction] = []
     if not instruction_dir.is_dir():
@@ -296,6 +305,9 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
             spec.instructions[ins.name] = ins
             all_instrs.append(ins)
     _check_conflicts(all_instrs)
+    for n in spec.latency:
+        if n not in ("default", "trap", "fetch_fault") and n not in spec.instructions and n not in spec.classes:
+            raise SpecError(file, f"latency '{n}'", None, "names no instruction, class, 'default' or 'trap'")
 
     # Configs are checked with the same validator the CLI uses.
     from .params import validate_params

@@ -39,5 +39,5 @@ EXAMPLE: Schema = {"asm": (str, True), "init": (dict, False), "expect": (dict, T
 BOUND: Schema = {"summary": (str, True), "const_ulp": (NUM, True), "beta_i_ulp": (NUM, False),
                  "abs_x": (NUM, False), "inv_beta_v": (NUM, False)}
 
-TOP_LEVEL = ("bounds", "isa", "fields", "operands", "regfiles", "formats", "nonlinear", "constants",
+TOP_LEVEL = ("bounds", "isa", "latency", "fields", "operands", "regfiles", "formats", "nonlinear", "constants",
              "csrs", "traps", "predictor", "params", "configs")

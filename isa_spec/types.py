@@ -208,6 +208,7 @@ class Spec:
     config_summaries: dict[str, str]
     classes: dict[str, str]  # class name -> summary
     bounds: dict[str, dict[str, float | str]] = field(default_factory=dict)
+    latency: dict[str, str] = field(default_factory=dict)
     instructions: dict[str, Instruction] = field(default_factory=dict)
 
     def csr_by_number(self, number: int) -> Csr | None:

@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lpu.cmd_isa",
     "lpu.cmd_asm",
     "lpu.cmd_run",
+    "lpu.cmd_gen",
     "lpu.cmd_regress",
 )
 

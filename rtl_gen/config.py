@@ -3,7 +3,7 @@ from them and from the spec (widths, constants, tables). Blocks take this, nothi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from isa_spec import Config, Spec, load_spec
 from isa_spec.tables import build_table
@@ -33,10 +33,20 @@ class RtlConfig:
     table_frac: dict[str, int]
     nl_input_frac: dict[str, int]
     nl_domain_int_bits: dict[str, int]
+    # Per-design shared elaboration objects (one ROM memory per table); not a parameter.
+    shared: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def beats(self) -> int:
         return self.D // self.LANES
+
+    @property
+    def beat_bits(self) -> int:
+        return clog2(self.beats)
+
+    @property
+    def lane_bits(self) -> int:
+        return clog2(self.LANES)
 
     @property
     def sreg_bits(self) -> int:

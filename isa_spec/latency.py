@@ -1,0 +1,61 @@
+"""Latency expressions of the spec's [latency] table: checked at load, evaluated per config."""
+
+from __future__ import annotations
+
+import ast
+
+from .params import Config
+from .types import Spec
+
+_ALLOWED = (ast.Expression, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv,
+            ast.Constant, ast.Name, ast.Load)
+
+
+def check_expression(expr: str, names: set[str]) -> ast.Expression:
+    try:
+        tree = ast.parse(expr, mode="eval")
+    except SyntaxError:
+        raise ValueError(f"'{expr}' is not an expression") from None
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED):
+            raise ValueError(f"'{expr}': only integers, parameter names and + - * / are allowed")
+        if isinstance(node, ast.Name) and node.id not in names:
+            raise ValueError(f"'{expr}': unknown name '{node.id}' (known: {', '.join(sorted(names))})")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, int):
+            raise ValueError(f"'{expr}': {node.value!r} is not an integer")
+    return tree
+
+
+def _eval(node: ast.AST, env: dict[str, int]) -> int:
+    if isinstance(node, ast.Expression):
+        return _eval(node.body, env)
+    if isinstance(node, ast.Constant):
+        return int(node.value)
+    if isinstance(node, ast.Name):
+        return env[node.id]
+    assert isinstance(node, ast.BinOp)
+    a, b = _eval(node.left, env), _eval(node.right, env)
+    if isinstance(node.op, ast.Add):
+        return a + b
+    if isinstance(node.op, ast.Sub):
+        return a - b
+    if isinstance(node.op, ast.Mult):
+        return a * b
+    return a // b
+
+
+def latency_table(spec: Spec, config: Config) -> dict[str, int]:
+    """Cycles per instruction name, plus 'trap' and 'fetch_fault', for one configuration."""
+    env = dict(config.as_dict())
+    env["BEATS"] = env["D"] // env["LANES"]
+
+    def value(key: str) -> int:
+        return _eval(check_expression(spec.latency[key], set(env)), env)
+
+    table = {}
+    for ins in spec.instructions.values():
+        key = ins.name if ins.name in spec.latency else ins.iclass if ins.iclass in spec.latency else "default"
+        table[ins.name] = value(key)
+    table["trap"] = value("trap" if "trap" in spec.latency else "default")
+    table["fetch_fault"] = value("fetch_fault") if "fetch_fault" in spec.latency else table["trap"]
+    return table

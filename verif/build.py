@@ -1,0 +1,117 @@
+"""Build the Verilator simulator of one configuration once, and reuse it.
+
+Layout: BUILD_ROOT/<config>/rtl (generated Verilog + manifest) and BUILD_ROOT/<config>/<flavour>
+(one Verilator build per flavour: plain, coverage, waves; any change of build arguments
+rebuilds everything, so flavours never share a directory). A file lock makes parallel
+workers (pytest-xdist) build each one only once."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from isa_spec import Config
+from rtl_gen.generate import generate
+from rtl_gen.toolchain import setup_verilator
+from rtl_gen.top import TOP_NAME
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD_ROOT = Path(os.environ.get("LPU_BUILD_DIR", REPO / "build"))
+FLAVOURS = {
+    "plain": [],
+    "coverage": ["--coverage"],
+    "waves": ["--trace"],
+}
+BASE_ARGS = ["--default-language", "1364-2005", "-Wno-fatal", "-O3"]
+
+
+@dataclass(frozen=True)
+class Build:
+    config: Config
+    flavour: str
+    rtl_dir: Path
+    sim_dir: Path
+    top: str = TOP_NAME
+
+
+def config_key(config: Config) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", config.name)
+
+
+def _fingerprint(config: Config) -> str:
+    """What the generated Verilog depends on: the generator's and the spec's sources."""
+    h = hashlib.sha256(json.dumps(config.as_dict(), sort_keys=True).encode())
+    for pkg in ("rtl_gen", "isa_spec"):
+        for p in sorted((REPO / pkg).rglob("*")):
+            if p.suffix in (".py", ".toml", ".vlt"):
+                h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@contextmanager
+def _locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def ensure_rtl(config: Config, rtl_dir: Path | None = None) -> Path:
+    """Generate the configuration's Verilog unless an up-to-date copy exists (or a given
+    rtl_dir is to be used as it is)."""
+    if rtl_dir is not None:
+        rtl_dir = Path(rtl_dir).resolve()
+        if not (rtl_dir / f"{TOP_NAME}.v").exists():
+            raise FileNotFoundError(f"{rtl_dir}: no {TOP_NAME}.v (expected the output of `lpu gen`)")
+        return rtl_dir
+    out = BUILD_ROOT / config_key(config) / "rtl"
+    stamp = out / "fingerprint"
+    fp = _fingerprint(config)
+    with _locked(BUILD_ROOT / config_key(config) / ".rtl.lock"):
+        if not (stamp.exists() and stamp.read_text() == fp and (out / f"{TOP_NAME}.v").exists()):
+            generate(config, out)
+            stamp.write_text(fp)
+    return out
+
+
+def build(config: Config, flavour: str = "plain", rtl_dir: Path | None = None) -> Build:
+    if flavour not in FLAVOURS:
+        raise ValueError(f"unknown build flavour '{flavour}' (known: {', '.join(FLAVOURS)})")
+    from cocotb_tools.runner import get_runner
+
+    setup_verilator()
+    rtl = ensure_rtl(config, rtl_dir)
+    tag = "given_" + hashlib.sha256(str(rtl).encode()).hexdigest()[:8] if rtl_dir else "gen"
+    sim_dir = BUILD_ROOT / config_key(config) / f"{flavour}_{tag}"
+    with _locked(sim_dir.parent / f".{flavour}_{tag}.lock"):
+        runner = get_runner("verilator")
+        runner.build(sources=[rtl / f"{TOP_NAME}.v"], hdl_toplevel=TOP_NAME, build_dir=sim_dir,
+                     build_args=BASE_ARGS + FLAVOURS[flavour], waves=flavour == "waves",
+                     log_file=sim_dir / "build.log")
+    return Build(config, flavour, rtl, sim_dir)
+
+
+def run(b: Build, test_module: str, test_dir: Path, env: dict[str, str], testcase: str | None = None,
+        plusargs: list[str] | None = None, seed: int | None = None) -> Path:
+    """Run a cocotb test module against a build; return the results XML path."""
+    from cocotb_tools.runner import get_runner
+
+    setup_verilator()
+    test_dir = Path(test_dir).resolve()
+    test_dir.mkdir(parents=True, exist_ok=True)
+    results = test_dir / "results.xml"
+    runner = get_runner("verilator")
+    runner.test(test_module=test_module, hdl_toplevel=b.top, hdl_toplevel_lang="verilog", build_dir=b.sim_dir,
+                test_dir=test_dir, results_xml=str(results), extra_env=env, testcase=testcase,
+                plusargs=plusargs or [], waves=b.flavour == "waves", seed=seed,
+                log_file=test_dir / "sim.log")
+    return results

@@ -1,0 +1,56 @@
+"""One retirement as seen on the RTL's trace port, and its comparison with the golden
+model's RetireRecord (field by field, bit for bit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from golden_model import RetireRecord
+
+TRACE_PORTS = ("order", "pc", "insn", "next_pc", "trap", "cause", "tval", "rd_we", "rd_addr", "rd_wdata",
+               "bd_we", "bd_addr", "bd_lo", "bd_hi", "mem_we", "mem_addr", "mem_count", "mem_wdata",
+               "csr_we", "csr_addr", "csr_wdata", "br_valid", "br_pred", "br_taken", "br_counter", "halt")
+
+
+def _s32(v: int) -> int:
+    v &= 0xFFFFFFFF
+    return v - (1 << 32) if v & 0x80000000 else v
+
+
+def _words(bus: int, n: int) -> tuple[int, ...]:
+    return tuple(_s32(bus >> (32 * i)) for i in range(n))
+
+
+@dataclass(frozen=True)
+class RtlRetire:
+    """The trace port's fields for one record (raw integers, as read from the ports)."""
+
+    fields: dict[str, int]
+
+    def view(self, d: int) -> dict:
+        """The record in the golden model's terms (signed values, lists of writes)."""
+        f = self.fields
+        out = {"pc": f["pc"], "word": f["insn"], "next_pc": f["next_pc"],
+               "trap": f["cause"] if f["trap"] else None, "tval": f["tval"] if f["trap"] else None,
+               "x_write": (f["rd_addr"], _s32(f["rd_wdata"])) if f["rd_we"] else None,
+               "b_write": (f["bd_addr"], _words(f["bd_lo"], d), _words(f["bd_hi"], d)) if f["bd_we"] else None,
+               "mem_writes": tuple((f["mem_addr"] + 4 * i, w) for i, w in
+                                   enumerate(_words(f["mem_wdata"], f["mem_count"]))) if f["mem_we"] else (),
+               "csr_writes": ((f["csr_addr"], f["csr_wdata"]),) if f["csr_we"] else (),
+               "branch": (bool(f["br_pred"]), bool(f["br_taken"]), f["br_counter"]) if f["br_valid"] else None,
+               "halted": bool(f["halt"])}
+        return out
+
+
+def model_view(rec: RetireRecord) -> dict:
+    return {"pc": rec.pc, "word": rec.word, "next_pc": rec.next_pc, "trap": rec.trap, "tval": rec.tval,
+            "x_write": rec.x_write, "b_write": rec.b_write,
+            "mem_writes": tuple((a, _s32(v)) for a, v in rec.mem_writes),
+            "csr_writes": tuple((n, v & 0xFFFFFFFF) for n, v in rec.csr_writes),
+            "branch": rec.branch, "halted": rec.halted}
+
+
+def compare(rtl: RtlRetire, model: RetireRecord, d: int) -> list[str]:
+    """Field names and values that differ (empty when the retirement matches)."""
+    a, e = rtl.view(d), model_view(model)
+    return [f"{k}: model {e[k]!r}, rtl {a[k]!r}" for k in e if a[k] != e[k]]
