@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lpu.cmd_asm",
     "lpu.cmd_run",
     "lpu.cmd_gen",
+    "lpu.cmd_sim",
     "lpu.cmd_regress",
 )
 

@@ -10,21 +10,21 @@ from .signals import u32
 
 @block
 def regfile(cfg: RtlConfig, clk, rst, ra, rb, rc, da, db, dc, we, wa, wd, dbg_a, dbg_d):
-    """Read ports (ra->da, rb->db, rc->dc, dbg_a->dbg_d) take the low sreg_bits of the
-    index (the decoder has already refused indices beyond SREGS)."""
+    """Indices ra, rb, rc, wa are sreg_bits wide (the decoder has already refused indices
+    beyond SREGS); the debug index dbg_a is wider and uses its low bits."""
     regs = [u32() for _ in range(cfg.SREGS)]
     bits = cfg.sreg_bits
 
     @always_seq(clk.posedge, reset=rst)
     def write():
-        if we and wa[bits:] != 0:
-            regs[wa[bits:]].next = wd
+        if we and wa != 0:
+            regs[wa].next = wd
 
     @always_comb
     def read():
-        da.next = regs[ra[bits:]]
-        db.next = regs[rb[bits:]]
-        dc.next = regs[rc[bits:]]
+        da.next = regs[ra]
+        db.next = regs[rb]
+        dc.next = regs[rc]
         dbg_d.next = regs[dbg_a[bits:]]
 
     return write, read

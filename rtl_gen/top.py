@@ -22,7 +22,7 @@ from .regfile import regfile
 from .saturate import saturate32
 from .scalar_nl import SCALAR_NL_OPS, scalar_nl_unit
 from .signals import flag, s32, sint, u32, uint
-from .wiring import low_bits
+from .wiring import field_bits, low_bits
 
 TOP_NAME = "lpu_top"
 DBG_X, DBG_BLO, DBG_BHI, DBG_DMEM, DBG_CSR, DBG_PC = range(6)
@@ -95,7 +95,10 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
     # decode, scalar registers, ALU, scalar non-linear unit
     dec = decoder(cfg, ir, s.legal, s.unit, s.op, s.imm, s.has_imm, tables, spec)
     dbg_x = u32()
-    xregs = regfile(cfg, clk, rst, rs1, rs2, rd, s.x1, s.x2, s.x3, c.rd_we, rd, c.rd_wd, dbg_idx, dbg_x)
+    lsb = {n: spec.fields[n].slices[0][1] for n in ("rd", "rs1", "rs2")}
+    rd_x, rs1_x, rs2_x = (uint(cfg.sreg_bits) for _ in range(3))
+    x_idx = [field_bits(ir, lsb["rd"], rd_x), field_bits(ir, lsb["rs1"], rs1_x), field_bits(ir, lsb["rs2"], rs2_x)]
+    xregs = regfile(cfg, clk, rst, rs1_x, rs2_x, rd_x, s.x1, s.x2, s.x3, c.rd_we, rd_x, c.rd_wd, dbg_idx, dbg_x)
     alu_b = u32()
     alu_inst = alu(s.op, s.x1, alu_b, s.alu_y)
     nl_sel, nl_a, nl_b = uint(3), s32(), s32()
@@ -168,7 +171,8 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
     a_reg_b, b_reg_b, rd_b, dbg_reg_b = (uint(bb) for _ in range(4))
     lb = cfg.lane_bits
     dbg_beat_b, dbg_lane_b = uint(tb), uint(lb)
-    narrow = [low_bits(c.a_reg, a_reg_b), low_bits(b_reg, b_reg_b), low_bits(rd, rd_b), low_bits(dbg_reg, dbg_reg_b),
+    narrow = [low_bits(c.a_reg, a_reg_b), low_bits(b_reg, b_reg_b), field_bits(ir, lsb["rd"], rd_b),
+              low_bits(dbg_reg, dbg_reg_b),
               low_bits(dbg_beat, dbg_beat_b), low_bits(dbg_lane, dbg_lane_b)]
     addr_a_v = ConcatSignal(a_reg_b, c.a_beat)
     addr_b_v = ConcatSignal(b_reg_b, s.beat)

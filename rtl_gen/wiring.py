@@ -15,3 +15,15 @@ def low_bits(src, y):
     def comb():
         y.next = src[n:]
     return comb
+
+
+@block
+def field_bits(word, lsb: int, y):
+    """y = word[lsb + len(y) - 1 : lsb]: a register index straight from the instruction word
+    (slicing a slice would print `ir[11:7][2:0]`, which only some tools accept)."""
+    hi = lsb + len(y)
+
+    @always_comb
+    def comb():
+        y.next = word[hi:lsb]
+    return comb

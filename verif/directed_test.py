@@ -18,7 +18,7 @@ from isa_spec import load_spec
 from verif.config_env import config_from_env
 from verif.harness import TraceCollector, load_program, read_state, run_to_halt, start_clock
 from verif.programs import directed_programs
-from verif.retire import compare
+from verif.retire import compare, diff_states
 
 
 def iss_run(spec, config, prog) -> tuple[dict, list]:
@@ -42,27 +42,6 @@ def diff_traces(model: list, rtl: list, d: int) -> list[str]:
     return out
 
 
-def diff_states(expected: dict, actual: dict) -> list[str]:
-    out = []
-    for key in ("pc", "halted", "trapped"):
-        if expected[key] != actual[key]:
-            out.append(f"{key}: model {expected[key]}, rtl {actual[key]}")
-    for i, (e, a) in enumerate(zip(expected["x"], actual["x"], strict=True)):
-        if e != a:
-            out.append(f"x{i}: model {e:#x}, rtl {a:#x}")
-    for i, (e, a) in enumerate(zip(expected["boxes"], actual["boxes"], strict=True)):
-        for side in ("lo", "hi"):
-            if e[side] != a[side]:
-                out.append(f"b{i}.{side}: model {e[side]}, rtl {a[side]}")
-    for name, e in expected["csr"].items():
-        if e != actual["csr"][name]:  # cycle too: the model follows the documented latencies
-            out.append(f"csr {name}: model {e:#x}, rtl {actual['csr'][name]:#x}")
-    bad = [i for i, (e, a) in enumerate(zip(expected["dmem"], actual["dmem"], strict=True)) if e != a]
-    for i in bad[:8]:
-        out.append(f"mem word {i}: model {expected['dmem'][i]:#x}, rtl {actual['dmem'][i]:#x}")
-    return out
-
-
 @cocotb.test()
 async def directed_programs_match_model(dut):
     spec = load_spec()
@@ -74,14 +53,19 @@ async def directed_programs_match_model(dut):
     for prog in directed_programs(spec, config):
         if only and not re.search(only, prog.name):
             continue
+        expected, model_trace = iss_run(spec, config, prog)
         await load_program(dut, prog.text, prog.data, previous)
         collector = TraceCollector(dut)
         collector.start()
-        await run_to_halt(dut, max_cycles=2_000_000)
+        try:
+            # the model's cycle count follows the documented latencies: twice that is a hang
+            await run_to_halt(dut, max_cycles=2 * expected["csr"]["cycle"] + 1000)
+        except TimeoutError as exc:
+            failures.append(f"{prog.name}: {exc} (the model halts after {expected['csr']['cycle']} cycles)")
+            break
         await ClockCycles(dut.clk, 2)
         collector.stop()
         actual = await read_state(dut, spec, config)
-        expected, model_trace = iss_run(spec, config, prog)
         cycles[prog.name] = {"cycles": actual["csr"]["cycle"], "instret": actual["csr"]["instret"]}
         problems = diff_states(expected, actual) + diff_traces(model_trace, collector.records, config["D"])
         if problems:

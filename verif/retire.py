@@ -54,3 +54,24 @@ def compare(rtl: RtlRetire, model: RetireRecord, d: int) -> list[str]:
     """Field names and values that differ (empty when the retirement matches)."""
     a, e = rtl.view(d), model_view(model)
     return [f"{k}: model {e[k]!r}, rtl {a[k]!r}" for k in e if a[k] != e[k]]
+
+
+def diff_states(expected: dict, actual: dict) -> list[str]:
+    out = []
+    for key in ("pc", "halted", "trapped"):
+        if expected[key] != actual[key]:
+            out.append(f"{key}: model {expected[key]}, rtl {actual[key]}")
+    for i, (e, a) in enumerate(zip(expected["x"], actual["x"], strict=True)):
+        if e != a:
+            out.append(f"x{i}: model {e:#x}, rtl {a:#x}")
+    for i, (e, a) in enumerate(zip(expected["boxes"], actual["boxes"], strict=True)):
+        for side in ("lo", "hi"):
+            if e[side] != a[side]:
+                out.append(f"b{i}.{side}: model {e[side]}, rtl {a[side]}")
+    for name, e in expected["csr"].items():
+        if e != actual["csr"][name]:  # cycle too: the model follows the documented latencies
+            out.append(f"csr {name}: model {e:#x}, rtl {actual['csr'][name]:#x}")
+    bad = [i for i, (e, a) in enumerate(zip(expected["dmem"], actual["dmem"], strict=True)) if e != a]
+    for i in bad[:8]:
+        out.append(f"mem word {i}: model {expected['dmem'][i]:#x}, rtl {actual['dmem'][i]:#x}")
+    return out

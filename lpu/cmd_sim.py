@@ -1,0 +1,67 @@
+"""`lpu sim`: one program (or random programs) on the RTL under the full UVM testbench."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .errors import UserError, require_file
+from .registry import Subparsers, add_command
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    from isa_spec import load_spec, make_config
+    from isa_spec.params import parse_param_overrides
+    from rtl_gen.toolchain import ToolError
+    from verif.simulate import SimRequest, simulate
+
+    overrides = parse_param_overrides(args.param)
+    config = make_config(load_spec(), args.config, overrides)
+    if args.random:
+        test = "random"
+    elif args.file:
+        test = "asm"
+        require_file(Path(args.file))
+    elif args.directed:
+        test = "directed"
+    else:
+        raise UserError("give an assembly FILE, --random, or --directed")
+    if args.rtl and not (Path(args.rtl) / "lpu_top.v").exists():
+        raise UserError(f"{args.rtl}: no lpu_top.v here (expected the output of `lpu gen`)")
+    out = Path(args.out or f"out/sim/{config.name}_{test}_{args.seed}")
+    req = SimRequest(config=config, config_name=args.config, overrides=overrides, test=test, test_dir=out,
+                     seed=args.seed, count=args.count, asm=Path(args.file) if args.file else None,
+                     rtl_dir=Path(args.rtl) if args.rtl else None, waves=args.waves, only=args.only,
+                     knobs=Path(args.knobs) if args.knobs else None)
+    try:
+        res = simulate(req)
+    except ToolError as exc:
+        raise UserError(str(exc)) from None
+    print(f"{'PASS' if res.passed else 'FAIL'}  {test} on {config.name}  ({res.seconds:.1f} s)  log: {out / 'sim.log'}")
+    if res.coverage:
+        print(f"functional coverage: {res.coverage}")
+    if not res.passed:
+        print(res.failure.strip())
+        print(f"reproduce: {res.repro}")
+    if res.waves:
+        print(f"waveform: {res.waves}")
+    return 0 if res.passed else 1
+
+
+def register(sub: Subparsers) -> None:
+    p = add_command(sub, "sim", cmd_sim, help="run programs on the RTL under the UVM testbench",
+                    description="Run an assembly FILE, random programs (--random --seed N [--count K]) or "
+                                "the directed programs (--directed) on the generated RTL, checked "
+                                "retirement by retirement against the golden model.")
+    p.add_argument("file", nargs="?", help="an assembly program (.s)")
+    p.add_argument("--random", action="store_true", help="constrained-random programs")
+    p.add_argument("--directed", action="store_true", help="the spec's examples and examples/*.s")
+    p.add_argument("--only", help="with --directed: a regex on program names")
+    p.add_argument("--seed", type=int, default=1, help="first random seed (default 1)")
+    p.add_argument("--count", type=int, default=1, help="random programs, seeds seed..seed+count-1")
+    p.add_argument("--knobs", help="a JSON file of generator knobs (from the coverage loop)")
+    p.add_argument("--config", default="default", help="named configuration")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
+    p.add_argument("--rtl", help="check this Verilog tree (lpu_top.v) instead of generating one")
+    p.add_argument("--waves", action="store_true", help="write a VCD waveform (dump.vcd)")
+    p.add_argument("--out", help="test directory (default out/sim/...)")

@@ -1,0 +1,26 @@
+"""The coverage collector: samples the functional coverage model (verif/coverage.py) with
+every retirement the scoreboard has checked, and saves it for merging across runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyuvm import ConfigDB, uvm_subscriber
+
+
+class LpuCoverage(uvm_subscriber):
+    def build_phase(self):
+        from verif.coverage import CoverageModel
+
+        self.model = CoverageModel(ConfigDB().get(self, "", "spec"), ConfigDB().get(self, "", "config"))
+        self.out = ConfigDB().get(self, "", "coverage_out")
+
+    def write(self, item):
+        rec, pre = item
+        self.model.sample(rec, pre)
+
+    def report_phase(self):
+        self.logger.info(f"functional coverage {self.model.percent():.1f} % "
+                         f"({len(self.model.holes())} holes)")
+        if self.out:
+            Path(self.out).write_text(self.model.to_json())

@@ -1,0 +1,71 @@
+"""Sequences: directed programs (spec examples, example files, an assembly file) and
+constrained-random programs from verif/generator.py."""
+
+from __future__ import annotations
+
+from pyuvm import uvm_sequence
+
+from isa_spec import Config, Spec
+from isa_spec.assembler import assemble
+
+from .items import ProgramItem
+
+
+def _image(data: list[int], words: int) -> list[int]:
+    return [v & 0xFFFFFFFF for v in data] + [0] * (words - len(data))
+
+
+class DirectedProgramSeq(uvm_sequence):
+    """The directed programs of verif/programs.py (optionally filtered by a name regex)."""
+
+    def __init__(self, name: str, spec: Spec, config: Config, only: str | None = None):
+        super().__init__(name)
+        self.spec, self.config, self.only = spec, config, only
+
+    async def body(self):
+        import re
+
+        from verif.programs import directed_programs
+
+        for prog in directed_programs(self.spec, self.config):
+            if self.only and not re.search(self.only, prog.name):
+                continue
+            item = ProgramItem(prog.name, prog.text, prog.data, f"directed {prog.name}")
+            await self.start_item(item)
+            await self.finish_item(item)
+
+
+class AsmFileSeq(uvm_sequence):
+    """One program from an assembly file."""
+
+    def __init__(self, name: str, path: str, config: Config):
+        super().__init__(name)
+        self.path, self.config = path, config
+
+    async def body(self):
+        with open(self.path) as fh:
+            source = fh.read()
+        prog = assemble(source, self.path)
+        item = ProgramItem(self.path, prog.text, _image(prog.data, self.config["DMEM_WORDS"]),
+                           f"file {self.path}", source)
+        await self.start_item(item)
+        await self.finish_item(item)
+
+
+class RandomProgramSeq(uvm_sequence):
+    """`count` random programs from seeds seed, seed+1, ... (each reproducible alone)."""
+
+    def __init__(self, name: str, spec: Spec, config: Config, seed: int, count: int, knobs=None):
+        super().__init__(name)
+        self.spec, self.config, self.seed, self.count, self.knobs = spec, config, seed, count, knobs
+
+    async def body(self):
+        from verif.generator import Knobs, generate
+
+        knobs = self.knobs or Knobs.uniform(self.spec)
+        for s in range(self.seed, self.seed + self.count):
+            g = generate(self.spec, self.config, s, knobs)
+            item = ProgramItem(f"random_seed{s}", g.text, _image(g.data, self.config["DMEM_WORDS"]),
+                               f"random seed {s}", g.asm)
+            await self.start_item(item)
+            await self.finish_item(item)
