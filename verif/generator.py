@@ -30,6 +30,7 @@ three highest scalar registers and never a random destination.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections import defaultdict, deque
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from golden_model.decode import Decoded
-from golden_model.iss import ExecContext, Iss, TrapException
+from golden_model.iss import ExecContext, Iss
 from golden_model.ops import SEMANTICS
 from golden_model.state import ArchState, to_s32
 from isa_spec import Config, Spec
@@ -235,7 +236,8 @@ def _probe(iss: Iss, ins: Instruction) -> Roles:
                  csr_read="csr_read" in f, csr_write="csr_write" in f, temps="temps" in f)
 
 
-_ROLES: dict[tuple[int, Config], dict[str, Roles]] = {}
+# Caches keyed by id(spec): the entries here keep their spec alive, so an id is never reused.
+_ROLES: dict[tuple[int, Config], tuple[Spec, dict[str, Roles]]] = {}
 
 
 def instruction_roles(spec: Spec, config: Config) -> dict[str, Roles]:
@@ -243,8 +245,8 @@ def instruction_roles(spec: Spec, config: Config) -> dict[str, Roles]:
     key = (id(spec), config)
     if key not in _ROLES:
         iss = Iss(config, spec)
-        _ROLES[key] = {name: _probe(iss, ins) for name, ins in spec.instructions.items()}
-    return _ROLES[key]
+        _ROLES[key] = (spec, {name: _probe(iss, ins) for name, ins in spec.instructions.items()})
+    return _ROLES[key][1]
 
 
 def box_operators(spec: Spec) -> list[str]:
@@ -406,7 +408,7 @@ class _Oracle:
         return None
 
 
-def _scheme(oracle: _Oracle, name: str, values: tuple[int, ...], want) -> tuple[int, int] | None:
+def _scheme(oracle: _Oracle, name: str, values: tuple[int, ...], want) -> int | None:
     """Operand order (0: (v, x0), 1: (x0, v)) under which taken(v) == want(v) for all values."""
     srcs = oracle.roles[name].x_reads
     for order in (0, 1):
@@ -417,7 +419,7 @@ def _scheme(oracle: _Oracle, name: str, values: tuple[int, ...], want) -> tuple[
                 ok = False
                 break
         if ok:
-            return order, 0
+            return order
     return None
 
 
@@ -477,6 +479,61 @@ def _pick(rng: random.Random, weights: dict[str, float], keys=None):
 # ---------------------------------------------------------------------------------------
 # The generator.
 
+class _Stim:
+    """Sizes and trap stimuli of one configuration (shared by the recipe oracle and _Gen)."""
+
+    def __init__(self, spec: Spec, config: Config, rng: random.Random):
+        self.spec, self.config, self.rng = spec, config, rng
+        self.D, self.dmem, self.imem = config["D"], config["DMEM_WORDS"], config["IMEM_WORDS"]
+        # data layout: scratch (legal loads/stores), pattern tables, box pairs
+        self.scratch = min(self.dmem // 4, max(16, 2 * self.D))
+
+    def nomatch_word(self) -> int:
+        while True:
+            w = self.rng.getrandbits(32)
+            if not any(w & i.mask_bits == i.match_bits for i in self.spec.instructions.values()):
+                return w
+
+    def recipe_word(self, rec: TrapRecipe) -> int:
+        """An encoding for a 'word' recipe: legal operands except the one that must fail."""
+        if rec.mode == "nomatch":
+            return self.nomatch_word()
+        ins, rng = self.spec.instructions[rec.ins], self.rng
+        limits = {rf.kind: self.config[rf.count_param] for rf in self.spec.regfiles.values()}
+        vals = {}
+        for op in ins.operands:
+            if op.kind in limits:
+                vals[op.name] = rng.randrange(limits[op.kind])
+            elif op.kind == "csr":
+                vals[op.name] = rng.choice([c.number for c in self.spec.csrs.values() if c.access == "rw"])
+            else:
+                vals[op.name] = rng.getrandbits(op.field.width)
+        op = next(o for o in ins.operands if o.name == rec.operand)
+        if rec.mode == "regidx":
+            vals[op.name] = rng.randrange(limits[op.kind], 1 << op.field.width)
+        elif rec.mode == "unknown":
+            used = {c.number for c in self.spec.csrs.values()}
+            vals[op.name] = rng.choice([v for v in range(1 << op.field.width) if v not in used][:4096])
+        else:
+            vals[op.name] = rng.choice([c.number for c in self.spec.csrs.values() if c.access == "ro"])
+        return encode(ins, vals)
+
+    def bad_addr(self, mode: str, ro: Roles) -> int:
+        rng, top = self.rng, 4 * self.dmem
+        return {"misaligned": 4 * rng.randrange(max(1, self.scratch - ro.mem_words + 1)) + rng.randint(1, 3),
+                "beyond": top + 4 * rng.randrange(16),
+                "negative": -4 * rng.randint(1, 16),
+                "straddle": top - 4 * rng.randint(1, max(1, ro.mem_words - 1))}[mode]
+
+    def bad_index(self, mode: str) -> int:
+        return self.D + self.rng.randrange(4) if mode == "beyond" else -self.rng.randint(1, 4)
+
+    def bad_target(self, mode: str) -> int:
+        rng, top = self.rng, 4 * self.imem
+        return {"misaligned": 4 * rng.randrange(self.imem) + rng.choice((1, 2, 3)),
+                "beyond": top + 4 * rng.randrange(16), "negative": -4 * rng.randint(1, 16)}[mode]
+
+
 _CACHE: dict[tuple[int, Config], _Analysis] = {}
 
 
@@ -497,13 +554,14 @@ class _Analysis:
         self.fillers = [n for n in ins if r[n].free and (r[n].x_writes or r[n].b_writes)]
         two_x = [n for n in ins if r[n].conditional and len(r[n].x_reads) == 2 and not r[n].b_reads]
         counts = (0, 4, 8, 64)
-        self.closers = {n: s for n in two_x if (s := _scheme(o, n, counts, lambda v: v != 0))}
-        self.exits = {n: s for n in two_x if (s := _scheme(o, n, counts, lambda v: v == 0))}
-        self.bit_tests = {}
+        # operand order (counter, x0) or (x0, counter) that closes / exits a counted loop
+        self.closers = {n: s for n in two_x if (s := _scheme(o, n, counts, lambda v: v != 0)) is not None}
+        self.exits = {n: s for n in two_x if (s := _scheme(o, n, counts, lambda v: v == 0)) is not None}
+        self.bit_tests = {}  # name -> (operand order, outcome when the tested word is 1)
         for n in two_x:
             for want in (lambda v: v == 1, lambda v: v == 0):
                 if (s := _scheme(o, n, (0, 1), want)) is not None:
-                    self.bit_tests[n] = (s[0], want(1))  # order, outcome when the bit is 1
+                    self.bit_tests[n] = (s, want(1))
                     break
         self.adder = self._find_adder(spec)
         self.word_load = next((n for n in ins if r[n].mem == "load" and r[n].mem_words == 1
@@ -513,8 +571,7 @@ class _Analysis:
         self.setters = self._find_setters(spec)
         self.csr_reader = next((n for n in ins if r[n].csr_read and r[n].x_writes), None)
         self.csr_writer = next((n for n in ins if r[n].csr_write and r[n].x_reads), None)
-        self.indirect = [n for n in ins if r[n].jumps and any(ins[n].operands[i].name in r[n].target_ops
-                         and ins[n].operands[i].kind == "xreg" for i in range(len(ins[n].operands)))]
+        self.indirect = [n for n in ins if r[n].jumps and any(t in r[n].x_reads for t in r[n].target_ops)]
         missing = [what for what, v in (("an add-immediate", self.adder), ("a CSR read", self.csr_reader),
                                         ("a CSR write", self.csr_writer), ("an indirect jump", self.indirect),
                                         ("a zero-test branch", self.exits)) if not v]
@@ -555,12 +612,14 @@ class _Analysis:
     def _never_taken(self, spec: Spec, config: Config, name: str, rng: random.Random) -> list[dict]:
         """Scalar source values under which the branch is not taken for any box or temperature."""
         ro = self.roles[name]
-        corners = (0, 1, -1, (1 << 31) - 1, -(1 << 31))
-        cands = [dict(zip(ro.x_reads, vals, strict=True)) for vals in
-                 (__import__("itertools").product(corners, repeat=len(ro.x_reads)))]
+        # With box operands the outcome also depends on boxes and temperatures: only the int
+        # extremes are candidates there (sampled below, never trusted to be exact).
+        corners = (0, 1, -1, (1 << 31) - 1, -(1 << 31)) if not ro.b_reads else ((1 << 31) - 1, -(1 << 31))
+        cands = [dict(zip(ro.x_reads, vals, strict=True))
+                 for vals in itertools.product(corners, repeat=len(ro.x_reads))]
         d, fmt = config["D"], spec.formats["coord"]
         samples = []
-        for i in range(8):
+        for i in range(8 if not (ro.b_reads or ro.temps) else 48):
             a = box_pair(rng, BOX_CLASSES[i % len(BOX_CLASSES)], d, fmt)
             boxes = {op: (np.array(a[2 * (j % 2)]), np.array(a[2 * (j % 2) + 1]))
                      for j, op in enumerate(ro.b_reads)}
@@ -577,8 +636,7 @@ class _Analysis:
             if cause is not None:
                 out[cause].append(recipe)
 
-        gen = _Gen.__new__(_Gen)  # only for its stimulus helpers
-        gen.spec, gen.config, gen.rng, gen.a = spec, config, rng, self
+        gen = _Stim(spec, config, rng)
         add(TrapRecipe("word", "nomatch"), o.cause(gen.nomatch_word()))
         for n, i in ins.items():
             for op in i.operands:
@@ -607,16 +665,17 @@ class _Analysis:
         return dict(out)
 
 
-class _Gen:
+class _Gen(_Stim):
     """One program. Emits assembly lines while tracking words, writes and labels."""
 
     def __init__(self, spec: Spec, config: Config, rng: random.Random, knobs: Knobs):
+        super().__init__(spec, config, rng)
         key = (id(spec), config)
         if key not in _CACHE:
             _CACHE[key] = _Analysis(spec, config)
-        self.a = a = _CACHE[key]
-        self.spec, self.config, self.rng, self.k = spec, config, rng, knobs
-        self.roles = a.roles
+        self.a = _CACHE[key]
+        self.k = knobs
+        self.roles = self.a.roles
         rf = {r.kind: r for r in spec.regfiles.values()}
         self.xp, self.bp = rf["xreg"].prefix, rf["breg"].prefix
         zero = rf["xreg"].zero_register or 0
@@ -625,13 +684,12 @@ class _Gen:
         self.xT, self.xR, self.xL = (f"{self.xp}{n - i}" for i in (1, 2, 3))
         self.free = [f"{self.xp}{i}" for i in range(n - 3) if i != zero]
         self.bregs = [f"{self.bp}{i}" for i in range(config[rf["breg"].count_param])]
-        self.D, self.dmem, self.imem = config["D"], config["DMEM_WORDS"], config["IMEM_WORDS"]
         self.corners = scalar_corners(spec)
         self.coord = spec.formats["coord"]
-        # data layout: scratch (loads/stores), pattern tables, box pairs
-        self.scratch = min(self.dmem // 4, max(16, 2 * self.D))
         self.pat_base, self.pat_end = self.scratch, self.scratch + min(64, self.dmem // 8)
         self.box_base = self.pat_end
+        # a prepared pair fits data memory (and can be loaded)
+        self.box_ok = self.box_base + 4 * self.D <= self.dmem and self.a.box_load is not None
         self.lines: list[str] = []
         self.words = 0
         self.recent: deque[frozenset[str]] = deque(maxlen=8)
@@ -719,9 +777,11 @@ class _Gen:
         lo, hi = imm_range(op)
         cls = cls or _pick(self.rng, self.k.imm_class_weights, imm_classes(op)) or "positive"
         rng = self.rng
-        return {"zero": 0, "min": lo, "max": hi,
-                "positive": rng.choice((1, 2, rng.randint(1, max(1, hi - 1)))),
-                "negative": rng.choice((-1, -2, rng.randint(lo + 1, -1)))}[cls]
+        if cls == "positive":
+            return rng.choice((1, 2, rng.randint(1, max(1, hi - 1))))
+        if cls == "negative" and lo < 0:
+            return rng.choice((-1, -2, rng.randint(lo + 1, -1)))
+        return {"min": lo, "max": hi}.get(cls, 0)
 
     def _src(self) -> str:
         return self.x0 if self.rng.random() < self.k.zero_reg_prob else self.rng.choice(self.free)
@@ -736,53 +796,6 @@ class _Gen:
         else:
             names = [n for n in self.spec.csrs if n != UNPREDICTED_CSR]
         return _pick(self.rng, self.k.csr_weights, names) or self.rng.choice(names)
-
-    # ---- stimulus helpers shared with the recipe oracle ----
-
-    def nomatch_word(self) -> int:
-        while True:
-            w = self.rng.getrandbits(32)
-            if not any(w & i.mask_bits == i.match_bits for i in self.spec.instructions.values()):
-                return w
-
-    def recipe_word(self, rec: TrapRecipe) -> int:
-        """An encoding for a 'word' recipe: legal operands except the one that must fail."""
-        if rec.mode == "nomatch":
-            return self.nomatch_word()
-        ins, rng = self.spec.instructions[rec.ins], self.rng
-        limits = {rf.kind: self.config[rf.count_param] for rf in self.spec.regfiles.values()}
-        vals = {}
-        for op in ins.operands:
-            if op.kind in limits:
-                vals[op.name] = rng.randrange(limits[op.kind])
-            elif op.kind == "csr":
-                vals[op.name] = self.spec.csrs[self._csr(self.roles[rec.ins])].number
-            else:
-                vals[op.name] = rng.getrandbits(op.field.width)
-        op = next(o for o in ins.operands if o.name == rec.operand)
-        if rec.mode == "regidx":
-            vals[op.name] = rng.randrange(limits[op.kind], 1 << op.field.width)
-        elif rec.mode == "unknown":
-            used = {c.number for c in self.spec.csrs.values()}
-            vals[op.name] = rng.choice([v for v in range(1 << op.field.width) if v not in used][:4096])
-        else:
-            vals[op.name] = rng.choice([c.number for c in self.spec.csrs.values() if c.access == "ro"])
-        return encode(ins, vals)
-
-    def bad_addr(self, mode: str, ro: Roles) -> int:
-        rng, top = self.rng, 4 * self.dmem
-        return {"misaligned": 4 * rng.randrange(max(1, self.scratch - ro.mem_words + 1)) + rng.randint(1, 3),
-                "beyond": top + 4 * rng.randrange(16),
-                "negative": -4 * rng.randint(1, 16),
-                "straddle": top - 4 * rng.randint(1, max(1, ro.mem_words - 1))}[mode]
-
-    def bad_index(self, mode: str) -> int:
-        return self.D + self.rng.randrange(4) if mode == "beyond" else -self.rng.randint(1, 4)
-
-    def bad_target(self, mode: str) -> int:
-        rng, top = self.rng, 4 * self.imem
-        return {"misaligned": 4 * rng.randrange(self.imem) + rng.choice((1, 2, 3)),
-                "beyond": top + 4 * rng.randrange(16), "negative": -4 * rng.randint(1, 16)}[mode]
 
     # ---- data memory ----
 
@@ -805,41 +818,40 @@ class _Gen:
 
     def _in_range(self, ro: Roles) -> int:
         """A legal byte address: stores stay in the scratch area, loads go anywhere."""
-        top = self.scratch if ro.mem == "store" or self.rng.random() < 0.7 else self.dmem
+        top = self.scratch if ro.mem == "store" or (self.rng.random() < 0.7 and ro.mem_words <= self.scratch) \
+            else self.dmem
         return 4 * self.rng.randrange(max(1, top - ro.mem_words + 1))
 
     # ---- set-ups ----
 
     def _load_box(self, reg: str, byte_addr: int, avoid: set[str]) -> None:
-        """reg = the box at byte_addr, by a box load (or coordinate setters for small D)."""
+        """reg = the box at byte_addr: a box load, or (small D) coordinate setters."""
         a, rng = self.a, self.rng
-        if a.setters and self.D <= 2 and rng.random() < 0.2:
-            words = [w for i, ws in self.data_writes for w in ()] or None  # noqa: F841 (values below)
+        tmp = [r for r in self.free if r not in avoid]
+        if a.setters and self.D <= 2 and len(tmp) >= 2 and rng.random() < 0.2:
             vals = self._image_at(byte_addr // 4, 2 * self.D)
-            tmp = [r for r in self.free if r not in avoid]
-            val, ix = tmp[0], (tmp[1] if len(tmp) > 1 else self.x0)
+            val, ix = rng.sample(tmp, 2)
             for side in (0, 1):
                 name = a.setters[side]
                 ro = self.roles[name]
                 vop = next(o for o in ro.x_reads if o not in ro.dim_ops)
                 for j in range(self.D):
                     self.li(val, vals[side * self.D + j])
-                    idx = self.x0 if j == 0 else ix
                     if j:
                         self.addi(ix, self.x0, j)
-                    self.emit(name, {ro.b_writes[0]: reg, vop: val, ro.dim_ops[0]: idx})
+                    self.emit(name, {ro.b_writes[0]: reg, vop: val, ro.dim_ops[0]: ix if j else self.x0})
             return
         ro = self.roles[a.box_load]
         base = next(o for o in ro.addr_ops if o in ro.x_reads)
         off = next(o for o in ro.addr_ops if o != base)
         ops = {ro.b_writes[0]: reg}
-        if byte_addr <= 2047 and rng.random() < 0.7:
+        if byte_addr <= 2047 and (rng.random() < 0.7 or not tmp):
             ops.update({base: self.x0, off: str(byte_addr)})
         else:
-            tmp = rng.choice([r for r in self.free if r not in avoid])
+            t = rng.choice(tmp)
             k = rng.randint(-64, 64) * 4
-            self.li(tmp, byte_addr - k)
-            ops.update({base: tmp, off: str(k)})
+            self.li(t, byte_addr - k)
+            ops.update({base: t, off: str(k)})
         self.emit(a.box_load, ops)
 
     def _image_at(self, index: int, n: int) -> list[int]:
@@ -853,9 +865,13 @@ class _Gen:
     def _producer(self, reg: str, avoid: set[str]) -> None:
         """Write reg (so that it is a fresh source)."""
         rng = self.rng
-        if reg.startswith(self.bp) and not reg.startswith(self.xp):
+        if reg in self.bregs and self.box_ok:
             slot = self._box_slot(_pick(rng, self.k.box_class_weights) or "overlap")
             self._load_box(reg, 4 * (slot + rng.choice((0, 2 * self.D))), avoid)
+        elif reg in self.bregs:
+            bw = [n for n in self.a.fillers if self.roles[n].b_writes]
+            if bw:
+                self._free_instr(rng.choice(bw), avoid, dest=reg)
         elif rng.random() < 0.5:
             self.li(reg, rng.choice(self.corners))
         else:
@@ -910,17 +926,18 @@ class _Gen:
             pool = [r for r in self.free if r not in taken]
             ops[o] = rng.choice(pool)
             taken.add(ops[o])
-        loads = []
-        if ro.b_reads and name in self.a.box_ops:
-            cls = _pick(rng, self.k.box_class_weights) or "overlap"
-            slot = self._box_slot(cls)
+        loads: list[tuple[str, int]] = []  # (box register, byte address of its value)
+        if ro.b_reads and name in self.a.box_ops and self.box_ok:
+            # a prepared pair of the chosen value class, loaded right before
+            slot = self._box_slot(_pick(rng, self.k.box_class_weights) or "overlap")
             regs = rng.sample(self.bregs, min(len(ro.b_reads), len(self.bregs)))
             if len(regs) > 1 and rng.random() < 0.1:
                 regs[1] = regs[0]  # the same register twice: identical boxes
+            first = rng.randrange(2)
             for j, o in enumerate(ro.b_reads):
                 ops[o] = regs[j % len(regs)]
-                if (ops[o], j) not in [(r, 0) for r, _ in loads]:
-                    loads.append((ops[o], 4 * (slot + 2 * self.D * (j % 2))))
+                if ops[o] not in [r for r, _ in loads]:
+                    loads.append((ops[o], 4 * (slot + 2 * self.D * ((first + j) % 2))))
         else:
             for o in ro.b_reads:
                 ops[o] = rng.choice(self.bregs)
@@ -940,8 +957,8 @@ class _Gen:
                 ops[op.name] = rng.choice(self.bregs)
         srcs = {ops[o] for o in ro.sources if ops[o] != self.x0}
         avoid = srcs | taken
-        for reg, addr in loads:
-            self._load_box(reg, addr, avoid)
+        for reg, addr in loads:  # constrained registers are set after these: usable as temporaries
+            self._load_box(reg, addr, avoid - {ops[o] for o in constrained})
         for o in rng.sample(list(constrained), len(constrained)):
             self.li(ops[o], constrained[o])
         d = self._min_dist(srcs)
@@ -990,16 +1007,25 @@ class _Gen:
         if ro.jumps:
             return self.indirect(name) if name in self.a.indirect else self.direct(name)
         values = {}
+        if ro.mem and ro.mem_words > (self.scratch if ro.mem == "store" else self.dmem):
+            return self.li(self.rng.choice(self.free), self.rng.choice(self.corners))  # only traps fit
         if ro.mem:
             self._address(name, self._in_range(ro), values)
-        if ro.dim_ops:
-            values[ro.dim_ops[0]] = self.rng.randrange(self.D)
+        if ro.dim_ops:  # corners: the first and last dimension
+            values[ro.dim_ops[0]] = self.rng.choice((0, self.D - 1, self.rng.randrange(self.D)))
         self.main(name, values)
 
     def _address(self, name: str, addr: int, values: dict) -> None:
+        """Offsets by class and a base register value so that base + offsets == addr; or,
+        sometimes, absolute addressing through x0 when addr fits the offset field."""
         ro = self.roles[name]
         base = next(o for o in ro.addr_ops if o in ro.x_reads)
         offs = [op for op in self.spec.instructions[name].operands if op.name in ro.addr_ops and op.name != base]
+        if len(offs) == 1 and self.rng.random() < self.k.zero_reg_prob:
+            lo, hi = imm_range(offs[0])
+            if lo <= to_s32(addr) <= hi:
+                values.update({offs[0].name: to_s32(addr), base: 0})
+                return
         total = 0
         for op in offs:
             values[op.name] = self._imm(op)
@@ -1026,27 +1052,22 @@ class _Gen:
 
     def branch(self, name: str) -> None:
         op, cls = self._label_class(name)
-        if cls == "positive":
-            lbl = self._forward()
-            self.main(name, label=lambda pc: lbl)
-            return
-        off = {"zero": 0, "negative": -self.rng.randint(1, 16)}.get(cls) if cls in ("zero", "negative") \
-            else self._imm(op, cls)
-        top = 4 * self.imem
-        # the pc is only known after the set-ups; a far target is out of IMEM whatever they are
-        far = not 0 <= 4 * self.words + 4 * off < top - 4 * 64 or not 4 * off + 4 * self.words + 64 * 4 >= 0
-        if far and (4 * self.words + 4 * off < 0 or 4 * self.words + 4 * off >= top):
-            resume = self._resume()
-            pc = self.main(name, label=lambda pc: str(off), comment="far: fetch fault if taken")
-            self.trap_sites[(pc + 4 * off) & 0xFFFFFFFF] = self.a.fetch_cause
-            self._resumed(resume)
-            return
-        never = self.a.never_taken.get(name)
-        if not never:
-            lbl = self._forward()
-            self.main(name, label=lambda pc: lbl)
-            return
-        self.main(name, dict(self.rng.choice(never)), label=lambda pc: str(off), comment="never taken")
+        if cls != "positive":
+            off = -self.rng.randint(1, 16) if cls == "negative" else self._imm(op, cls)
+            here, top, slack = 4 * self.words, 4 * self.imem, 4 * 64  # set-ups come first
+            if here + slack + 4 * off < 0 or here + 4 * off >= top:
+                # out of IMEM whatever the set-ups: taken or not, the program resumes after it
+                resume = self._resume()
+                pc = self.main(name, label=lambda pc: str(off), comment="far: fetch fault if taken")
+                self.trap_sites[(pc + 4 * off) & 0xFFFFFFFF] = self.a.fetch_cause
+                self._resumed(resume)
+                return
+            if self.a.never_taken.get(name):
+                values = dict(self.rng.choice(self.a.never_taken[name]))
+                self.main(name, values, label=lambda pc: str(off), comment="never taken")
+                return
+        lbl = self._forward()
+        self.main(name, label=lambda pc: lbl)
 
     def direct(self, name: str) -> None:
         op, cls = self._label_class(name)
@@ -1137,13 +1158,16 @@ class _Gen:
         weights = {f"{c}/{s}": k.instr_weights.get(c, 0) for c, s in schemes}
         pick = _pick(rng, weights) or f"{schemes[0][0]}/{schemes[0][1]}"
         closer, style = pick.split("/")
-        order = (a.closers if style == "close" else a.exits)[closer][0]
+        order = (a.closers if style == "close" else a.exits)[closer]
         ro = self.roles[closer]
         top, done = self._new_label(), self._new_label()
         cond_ops = {ro.x_reads[order]: self.xL, ro.x_reads[1 - order]: self.x0}
         label_op = next(op.name for op in self.spec.instructions[closer].operands if op.kind == "label")
-        self.lines.append(f"    # loop x{n} closed by {closer} ({style})")
-        self.addi(self.xL, self.x0, 4 * n)
+        self.lines.append(f"    # loop: {n} iterations, {closer} {'closes' if style == 'close' else 'exits'} it")
+        if 4 * n < 2048:
+            self.addi(self.xL, self.x0, 4 * n)
+        else:
+            self.li(self.xL, 4 * n)
         self.label(top)
         if style == "exit":
             self.emit(closer, {**cond_ops, label_op: done})
@@ -1237,7 +1261,7 @@ class _Gen:
         self.addi(self.xT, self.xT, 4)
         z = next(iter(a.exits))
         zr = self.roles[z]
-        order = a.exits[z][0]
+        order = a.exits[z]
         label_op = next(op.name for op in self.spec.instructions[z].operands if op.kind == "label")
         self.emit(z, {zr.x_reads[order]: self.xR, zr.x_reads[1 - order]: self.x0, label_op: "__trap_go"})
         self.mv(self.xT, self.xR)

@@ -1,0 +1,393 @@
+"""Functional coverage of the LPU, derived from the ISA spec (no instruction or field lists).
+
+Bins (names are '/'-separated, so that tools can group them):
+
+    instr/NAME                          every instruction, retired
+    trap/CAUSE                          every trap cause; the trap whose tval is the encoding
+    trap/CAUSE/KIND                       also by kind: no_match, reg_beyond_file, in_execute
+    field/NAME/OPERAND/CLASS            every operand of every instruction, retired:
+                                          registers x0 / x1-7 / x8+ (b0 / b1-7 / b8+),
+                                          immediates and offsets zero/positive/negative/min/max
+                                          (unsigned: zero/positive/max), CSRs by name
+    boxclass/CLASS, box/NAME/CLASS      box value classes of the box operators' operands:
+                                          relation of a pair (identical, disjoint, nested,
+                                          overlap) and properties (plain, degenerate, extreme,
+                                          inverted); single-box operators get properties only
+    hazard/NAME/D, hazard_kind/K/D      distance 0..4 (or none) since the most recent write of
+                                          any source register (instruction x distance), and per
+                                          register file
+    pred/counterC/OUTCOME/RESULT        predictor counter before x taken/not_taken x
+                                          predicted/mispredicted
+    branch/NAME/OUTCOME                 every conditional branch taken and not taken
+
+Bins that cannot be hit are kept (with zero hits) but excluded from holes and percent;
+`excluded()` gives the reason for each:
+
+- register buckets beyond the configured file (with SREGS = 8 no legal operand is x8+;
+  with BREGS <= 8 no box register is b8+): config-dependent;
+- every retired bin of a memory instruction whose access is wider than data memory (a
+  whole-box load or store of 2 * D words with D = 64 and DMEM_WORDS = 64 always traps):
+  config-dependent;
+- trap/illegal_instruction/reg_beyond_file when every register file has as many registers
+  as its field can name (SREGS = BREGS = 32): config-dependent;
+- the CSR the generator never reads (cycle, its value depends on the RTL) as a read
+  operand, and read-only CSRs as a write operand (the write traps, it never retires);
+- offset zero of an unconditional jump (a jump to itself never ends);
+- predictor bins whose result contradicts the counter (the prediction is
+  counter >= taken_threshold, so the result follows from counter and outcome).
+
+Hazard distances count retirements (trapping instructions included) between the writer
+and the reader: 0 means back to back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from isa_spec import Config, Spec, load_spec
+from isa_spec.params import validate_params
+
+from .generator import UNPREDICTED_CSR, box_operators, imm_range, instruction_roles
+
+RELATIONS = ("identical", "disjoint", "nested", "overlap")
+PROPERTIES = ("plain", "degenerate", "extreme", "inverted")
+MAX_HAZARD = 4
+DISTANCES = tuple(str(d) for d in range(MAX_HAZARD + 1)) + ("none",)
+ENCODING_KINDS = ("no_match", "reg_beyond_file", "in_execute")
+LOW_REGS = 8  # register buckets: index 0, 1..7, 8 and up
+
+
+@dataclass(frozen=True)
+class PreState:
+    """What sampling needs from the state before the instruction ran."""
+
+    pc: int
+    name: str | None                    # None: the fetch or the decode fails
+    ops: dict[str, int]                 # decoded operands (indices, sign-extended immediates)
+    boxes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # box operands
+
+
+_BOX_SOURCES: dict[tuple[int, Config], dict[str, tuple[str, ...]]] = {}
+_DECODED: dict[tuple[int, Config], dict] = {}
+
+
+def _box_sources(spec: Spec, config: Config) -> dict[str, tuple[str, ...]]:
+    key = (id(spec), config)
+    if key not in _BOX_SOURCES:
+        roles = instruction_roles(spec, config)
+        _BOX_SOURCES[key] = {n: roles[n].b_reads for n in box_operators(spec) if roles[n].b_reads}
+    return _BOX_SOURCES[key]
+
+
+def pre_state(iss) -> PreState:
+    """The PreState of the instruction an Iss is about to execute (decodes once per word)."""
+    s = iss.state
+    pc = s.pc
+    if pc % 4 or not 0 <= pc // 4 < len(s.imem):
+        return PreState(pc, None, {})
+    word = s.imem[pc // 4]
+    cache = _DECODED.setdefault((id(iss.spec), iss.config), {})
+    if word not in cache:
+        if len(cache) > 1 << 16:
+            cache.clear()
+        cache[word] = iss.decoder.decode(word)
+    dec = cache[word]
+    if dec is None:
+        return PreState(pc, None, {})
+    srcs = _box_sources(iss.spec, iss.config).get(dec.ins.name, ())
+    boxes = {o: (s.box_lo[dec.ops[o]].copy(), s.box_hi[dec.ops[o]].copy()) for o in srcs}
+    return PreState(pc, dec.ins.name, dec.ops, boxes)
+
+
+def box_classes(boxes: list[tuple[np.ndarray, np.ndarray]], extreme: int) -> list[str]:
+    """Value classes of one box or a pair: properties, then (pairs) the relation."""
+    out = []
+    los = [np.asarray(lo) for lo, _ in boxes]
+    his = [np.asarray(hi) for _, hi in boxes]
+    if any((lo == hi).any() for lo, hi in zip(los, his, strict=True)):
+        out.append("degenerate")
+    if any((lo > hi).any() for lo, hi in zip(los, his, strict=True)):
+        out.append("inverted")
+    if any((np.abs(v) >= extreme).any() for v in los + his):
+        out.append("extreme")
+    if not out:
+        out.append("plain")
+    if len(boxes) == 2:
+        (la, lb), (ha, hb) = los, his
+        if (la == lb).all() and (ha == hb).all():
+            out.append("identical")
+        elif (np.maximum(la, lb) > np.minimum(ha, hb)).any():
+            out.append("disjoint")
+        elif ((la <= lb) & (hb <= ha)).all() or ((lb <= la) & (ha <= hb)).all():
+            out.append("nested")
+        else:
+            out.append("overlap")
+    return out
+
+
+def reg_buckets(prefix: str) -> tuple[str, str, str]:
+    return f"{prefix}0", f"{prefix}1-{LOW_REGS - 1}", f"{prefix}{LOW_REGS}+"
+
+
+class CoverageModel:
+    """Hit counts (numpy int64) over the bins listed in the module docstring."""
+
+    def __init__(self, spec: Spec, config: Config):
+        self.spec, self.config = spec, config
+        self.names: list[str] = []
+        self.reasons: dict[str, str] = {}
+        self.index: dict[str, int] = {}
+        roles = self.roles = instruction_roles(spec, config)
+        self.box_ops = set(box_operators(spec))
+        rf = {r.kind: r for r in spec.regfiles.values()}
+        self.counts = {k: config[r.count_param] for k, r in rf.items()}
+        self.prefix = {k: r.prefix for k, r in rf.items()}
+        self.zero_reg = {k: r.zero_register for k, r in rf.items()}
+        fmt = spec.formats["coord"]
+        self.extreme = fmt.max_raw - (fmt.max_raw >> 4)  # within 1/16 of the range limit
+        dmem = config["DMEM_WORDS"]
+        # an access wider than data memory always traps: the instruction never retires
+        never = {n: f"a {r.mem_words}-word access never fits DMEM_WORDS = {dmem}"
+                 for n, r in roles.items() if r.mem and r.mem_words > dmem}
+
+        def retires(name: str, why: str | None = None) -> str | None:
+            return why or never.get(name)
+
+        for n in spec.instructions:
+            self._bin(f"instr/{n}", retires(n))
+        for t in spec.traps.values():
+            self._bin(f"trap/{t.name}")
+            if t.tval == "encoding":
+                self.encoding_trap = t.name
+                for kind in ENCODING_KINDS:
+                    self._bin(f"trap/{t.name}/{kind}", self._encoding_reason(kind))
+        field_idx: dict[tuple[str, str], dict[str, int]] = {}
+        for n, ins in spec.instructions.items():
+            for op in ins.operands:
+                field_idx[n, op.name] = {}
+                for cls, why in self._field_classes(n, op):
+                    field_idx[n, op.name][cls] = len(self.names)
+                    self._bin(f"field/{n}/{op.name}/{cls}", retires(n, why))
+        for c in PROPERTIES + RELATIONS:
+            self._bin(f"boxclass/{c}")
+        for n in spec.instructions:
+            if n in self.box_ops and roles[n].b_reads:
+                for c in PROPERTIES + (RELATIONS if len(roles[n].b_reads) == 2 else ()):
+                    self._bin(f"box/{n}/{c}", retires(n))
+        for n in spec.instructions:
+            if roles[n].sources:
+                for d in DISTANCES:
+                    self._bin(f"hazard/{n}/{d}", retires(n))
+        for kind in ("xreg", "breg"):
+            if any(getattr(roles[n], "x_reads" if kind == "xreg" else "b_reads") for n in roles):
+                for d in DISTANCES:
+                    self._bin(f"hazard_kind/{self.prefix[kind]}/{d}")
+        p = spec.predictor
+        for c in range(1 << p.counter_bits):
+            for taken in (True, False):
+                for correct in (True, False):
+                    ok = (c >= p.taken_threshold) == taken
+                    why = None if ok == correct else "the prediction is counter >= taken_threshold"
+                    self._bin(self._pred_name(c, taken, correct), why)
+        for n in spec.instructions:
+            if roles[n].conditional:
+                for o in ("taken", "not_taken"):
+                    self._bin(f"branch/{n}/{o}", retires(n))
+        self.hits = np.zeros(len(self.names), dtype=np.int64)
+        self.possible = np.array([n not in self.reasons for n in self.names], dtype=bool)
+        self._covered = 0
+        # per instruction: (operand, {class: bin index}) and the hazard bins by distance
+        self._plan = {n: ([(op, field_idx[n, op.name]) for op in ins.operands],
+                          [self.index.get(f"hazard/{n}/{d}") for d in DISTANCES])
+                      for n, ins in spec.instructions.items()}
+        self.reset_history()
+
+    # ---- construction ----
+
+    def _bin(self, name: str, why: str | None = None) -> None:
+        self.index[name] = len(self.names)
+        self.names.append(name)
+        if why:
+            self.reasons[name] = why
+
+    @staticmethod
+    def _pred_name(counter: int, taken: bool, correct: bool) -> str:
+        return f"pred/counter{counter}/{'taken' if taken else 'not_taken'}/" \
+               f"{'predicted' if correct else 'mispredicted'}"
+
+    def _encoding_reason(self, kind: str) -> str | None:
+        if kind == "reg_beyond_file":
+            widths = [op.field.width for i in self.spec.instructions.values() for op in i.operands
+                      if op.kind in self.counts and self.counts[op.kind] < (1 << op.field.width)]
+            return None if widths else "every register file is as large as its fields can name"
+        if kind == "in_execute":
+            ok = any(op.kind == "csr" and len(self.spec.csrs) < (1 << op.field.width)
+                     for i in self.spec.instructions.values() for op in i.operands)
+            return None if ok else "no instruction decodes and then finds its encoding illegal"
+        return None
+
+    def _field_classes(self, name: str, op) -> list[tuple[str, str | None]]:
+        ro = self.roles[name]
+        if op.kind in ("xreg", "breg"):
+            n = self.counts[op.kind]
+            b0, b1, b2 = reg_buckets(self.prefix[op.kind])
+            return [(b0, None), (b1, None if n > 1 else f"{op.kind} file has 1 register"),
+                    (b2, None if n > LOW_REGS else f"{self.prefix[op.kind].upper()} file has only {n} registers")]
+        if op.kind == "csr":
+            out = []
+            for c in self.spec.csrs.values():
+                why = None
+                if ro.csr_write and c.access != "rw":
+                    why = "read-only: the write traps and never retires"
+                elif not ro.csr_write and c.name == UNPREDICTED_CSR:
+                    why = "never read: its value depends on the RTL"
+                out.append((c.name, why))
+            return out
+        classes = ("zero", "positive", "negative", "min", "max") if op.signed else ("zero", "positive", "max")
+        jump_self = op.kind == "label" and ro.jumps and not ro.conditional
+        return [(c, "a jump to itself never ends" if jump_self and c == "zero" else None) for c in classes]
+
+    # ---- sampling ----
+
+    def reset_history(self) -> None:
+        """Forget register writes (a new program starts)."""
+        self._last_write: dict[tuple[str, int], int] = {}
+        self._last_order = -1
+
+    def _hit(self, name_or_index) -> None:
+        i = self.index[name_or_index] if isinstance(name_or_index, str) else name_or_index
+        if self.hits[i] == 0 and self.possible[i]:
+            self._covered += 1
+        self.hits[i] += 1
+
+    def _field_class(self, op, value: int) -> str:
+        if op.kind in ("xreg", "breg"):
+            b0, b1, b2 = reg_buckets(self.prefix[op.kind])
+            return b0 if value == 0 else b1 if value < LOW_REGS else b2
+        if op.kind == "csr":
+            c = self.spec.csr_by_number(value)
+            return c.name if c else str(value)
+        lo, hi = imm_range(op)
+        return "min" if value == lo and op.signed else "max" if value == hi else \
+            "zero" if value == 0 else "positive" if value > 0 else "negative"
+
+    def sample(self, record, pre: PreState) -> None:
+        """Count one RetireRecord; `pre` is pre_state(iss) taken before the step."""
+        if record.order <= self._last_order:
+            self.reset_history()
+        self._last_order = record.order
+        if record.trap is not None:
+            cause = self.spec.trap_by_code(record.trap).name
+            self._hit(f"trap/{cause}")
+            if cause == getattr(self, "encoding_trap", None):
+                if pre.name is not None:
+                    kind = "in_execute"
+                elif any(record.word & i.mask_bits == i.match_bits for i in self.spec.instructions.values()):
+                    kind = "reg_beyond_file"
+                else:
+                    kind = "no_match"
+                self._hit(f"trap/{cause}/{kind}")
+            return
+        name = record.name
+        ro = self.roles[name]
+        self._hit(f"instr/{name}")
+        fields, hz = self._plan[name]
+        for op, idx in fields:
+            cls = self._field_class(op, pre.ops[op.name])
+            if cls in idx:
+                self._hit(idx[cls])
+        # hazards: the nearest write to any source register
+        best = {}
+        for kind, names in (("xreg", ro.x_reads), ("breg", ro.b_reads)):
+            for o in names:
+                r = pre.ops[o]
+                if kind == "xreg" and r == self.zero_reg["xreg"]:
+                    continue
+                w = self._last_write.get((kind, r))
+                if w is not None:
+                    d = record.order - w - 1
+                    best[kind] = min(d, best.get(kind, d))
+        if ro.sources:
+            d = min(best.values(), default=None)
+            self._hit(hz[d if d is not None and d <= MAX_HAZARD else -1])
+            for kind, names in (("xreg", ro.x_reads), ("breg", ro.b_reads)):
+                if names:
+                    dk = best.get(kind)
+                    dist = str(dk) if dk is not None and dk <= MAX_HAZARD else "none"
+                    self._hit(f"hazard_kind/{self.prefix[kind]}/{dist}")
+        if pre.boxes:
+            for c in box_classes([pre.boxes[o] for o in ro.b_reads], self.extreme):
+                self._hit(f"boxclass/{c}")
+                self._hit(f"box/{name}/{c}")
+        if record.branch is not None:
+            predicted, taken, counter = record.branch
+            self._hit(self._pred_name(counter, taken, predicted == taken))
+            self._hit(f"branch/{name}/{'taken' if taken else 'not_taken'}")
+        if record.x_write is not None:
+            self._last_write[("xreg", record.x_write[0])] = record.order
+        if record.b_write is not None:
+            self._last_write[("breg", record.b_write[0])] = record.order
+
+    # ---- results ----
+
+    @property
+    def covered(self) -> int:
+        return self._covered
+
+    @property
+    def total(self) -> int:
+        return int(self.possible.sum())
+
+    def percent(self) -> float:
+        return 100.0 * self._covered / max(1, self.total)
+
+    def holes(self) -> list[str]:
+        return [n for n, h, p in zip(self.names, self.hits, self.possible, strict=True) if p and h == 0]
+
+    def bins(self) -> list[tuple[str, int]]:
+        """(name, hits) of every bin that can be hit in this configuration."""
+        return [(n, int(h)) for n, h, p in zip(self.names, self.hits, self.possible, strict=True) if p]
+
+    def excluded(self) -> list[tuple[str, str]]:
+        return [(n, self.reasons[n]) for n in self.names if n in self.reasons]
+
+    def to_json(self) -> str:
+        return json.dumps({"format": "lpu-functional-coverage", "version": 1, "config": self.config.name,
+                           "params": self.config.as_dict(),
+                           "hits": {n: int(h) for n, h in zip(self.names, self.hits, strict=True)}})
+
+    @classmethod
+    def from_json(cls, text: str, spec: Spec | None = None) -> CoverageModel:
+        doc = json.loads(text)
+        if doc.get("format") != "lpu-functional-coverage":
+            raise ValueError("not an LPU functional coverage file (format field)")
+        spec = spec or load_spec()
+        validate_params(spec, doc["params"])
+        model = cls(spec, Config(doc["config"], tuple(sorted(doc["params"].items()))))
+        unknown = sorted(set(doc["hits"]) - set(model.index))
+        if unknown:
+            raise ValueError(f"coverage file has bins the spec does not define: {', '.join(unknown[:5])}")
+        for n, h in doc["hits"].items():
+            model.hits[model.index[n]] = h
+        model._recount()
+        return model
+
+    def _recount(self) -> None:
+        self._covered = int(((self.hits > 0) & self.possible).sum())
+
+
+def merge(a: CoverageModel, b: CoverageModel) -> CoverageModel:
+    """A new model whose counts are the sums (same spec bins and parameters required)."""
+    if a.names != b.names or a.config.as_dict() != b.config.as_dict():
+        raise ValueError(f"cannot merge coverage of different bins or parameters "
+                         f"({a.config.name} vs {b.config.name})")
+    out = CoverageModel(a.spec, a.config)
+    out.hits = a.hits + b.hits
+    out._recount()
+    return out
+
+
+CoverageModel.merge = staticmethod(merge)
