@@ -1,4 +1,4 @@
-"""`lpu regress smoke`: the smoke suite (golden-model part until the RTL generator lands)."""
+"""`lpu regress smoke`: the smoke suite (golden model, then the RTL under the testbench)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,18 @@ def cmd_smoke(args: argparse.Namespace) -> int:
     config = make_config(spec, args.config, parse_param_overrides(args.param))
     programs = example_programs(args.examples)
     results = run_smoke(spec, config, programs, args.max_steps)
+    if args.rtl:
+        from regress.smoke_rtl import rtl_smoke_results
+
+        print("RTL part (generated once per configuration and built with Verilator; the first run "
+              "takes a few minutes):")
+        results += rtl_smoke_results(spec, Path(args.out), args.seeds)
     for line in summary(results):
         print(line)
     if not programs:
         print(f"note: no programs in {args.examples}/*.s")
-    print("note: the RTL part of the smoke suite arrives with the RTL generator (rtl_gen/); "
-          "this run checked the golden model only")
+    if not args.rtl:
+        print("note: --no-rtl: this run checked the golden model only")
     return 0 if all(r.ok for r in results) else 1
 
 
@@ -31,12 +37,16 @@ def register(sub: Subparsers) -> None:
 
     regress = add_group(sub, "regress", "regression suites")
     p = add_command(regress, "smoke", cmd_smoke,
-                    "every worked example in the spec and every examples/*.s program on the golden model")
+                    "the spec's worked examples and examples/*.s on the golden model, then directed and "
+                    "random programs on the RTL (tiny, default) under the UVM testbench")
     p.add_argument("--examples", type=Path, default=EXAMPLES_DIR, metavar="DIR",
                    help=f"directory of example programs (default: {EXAMPLES_DIR})")
     p.add_argument("--config", default="default", metavar="NAME",
                    help="configuration for the example programs (default: default)")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="override one generator parameter for the example programs (repeatable)")
+    p.add_argument("--no-rtl", dest="rtl", action="store_false", help="golden-model part only")
+    p.add_argument("--seeds", type=int, default=20, metavar="N", help="random programs per configuration (default 20)")
+    p.add_argument("--out", default="out/smoke", metavar="DIR", help="test directories and logs (default out/smoke)")
     p.add_argument("--max-steps", type=int, default=MAX_STEPS, metavar="N",
                    help=f"an example program that has not halted after N instructions fails (default: {MAX_STEPS})")

@@ -292,19 +292,27 @@ def test_help_lists_the_commands(capsys):
 
 def test_regress_smoke_passes_on_the_spec_and_a_halting_program(capsys, tmp_path):
     write(tmp_path, "loop.s", LOOP)
-    rc, out, _ = run_cli(capsys, "regress", "smoke", "--examples", tmp_path)
+    rc, out, _ = run_cli(capsys, "regress", "smoke", "--examples", tmp_path, "--no-rtl")
     assert rc == 0, out
     n_examples = sum(len(i.examples) for i in load_spec().instructions.values())
     assert f"spec examples: {n_examples} passed, 0 failed" in out
     assert "example programs: 1 passed, 0 failed" in out
-    assert "RTL part" in out
+    assert "checked the golden model only" in out
+
+
+@pytest.mark.rtl
+def test_regress_smoke_runs_the_rtl_part(capsys, tmp_path):
+    rc, out, _ = run_cli(capsys, "regress", "smoke", "--seeds", "2", "--out", tmp_path / "out")
+    assert rc == 0, out
+    for name in ("tiny", "default"):
+        assert f"rtl {name}: 2 passed, 0 failed" in out
 
 
 def test_regress_smoke_fails_on_a_trapping_or_endless_program(capsys, tmp_path):
     write(tmp_path, "a_ok.s", LOOP)
     write(tmp_path, "b_trap.s", "lw x1, 1(x0)\nhalt\n")
     write(tmp_path, "c_spin.s", "top: j top\n")
-    rc, out, _ = run_cli(capsys, "regress", "smoke", "--examples", tmp_path, "--max-steps", "1000")
+    rc, out, _ = run_cli(capsys, "regress", "smoke", "--examples", tmp_path, "--max-steps", "1000", "--no-rtl")
     assert rc != 0
     assert "example programs: 1 passed, 2 failed" in out
     assert re.search(r"b_trap\.s: trapped: load_misaligned", out)
