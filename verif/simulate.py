@@ -74,7 +74,8 @@ def _failure_text(results: Path) -> str:
     out = []
     for case in cases:
         for f in list(case.iter("failure")) + list(case.iter("error")):
-            out.append((f.get("message") or "") + ("\n" + f.text if f.text else ""))
+            # the message carries the scoreboard's report; the traceback is in sim.log
+            out.append(f.get("message") or (f.text or "failed").strip().splitlines()[-1])
     return "\n".join(out)
 
 
