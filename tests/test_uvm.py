@@ -60,3 +60,20 @@ def test_lpu_sim_user_errors(tmp_path, capsys):
     assert "give an assembly FILE, --random, or --directed" in capsys.readouterr().err
     assert main(["sim", "--random", "--rtl", str(tmp_path)]) != 0
     assert "no lpu_top.v" in capsys.readouterr().err
+
+
+@pytest.mark.rtl
+def test_an_unusual_legal_configuration_lints_and_passes(tmp_path):
+    """Parameters off the named configurations: BEATS = 3 (not a power of two), LANES = 2,
+    16 scalar and 4 box registers, 2 predictor entries, small memories, 12-bit tables."""
+    from rtl_gen.lint import lint
+    from verif.build import ensure_rtl
+
+    ov = {"D": 6, "LANES": 2, "SREGS": 16, "BREGS": 4, "PRED_ENTRIES": 2, "IMEM_WORDS": 256,
+          "DMEM_WORDS": 128, "NLT_BITS": 12}
+    config = make_config(SPEC, "default", ov)
+    assert lint(ensure_rtl(config) / "lpu_top.v", "lpu_top") == []
+    for test, count in (("directed", 1), ("random", 10)):
+        res = simulate(SimRequest(config=config, config_name="default", overrides=ov, test=test,
+                                  test_dir=tmp_path / test, seed=1, count=count))
+        assert res.passed, res.failure + "\nreproduce: " + res.repro
