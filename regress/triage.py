@@ -1,0 +1,61 @@
+"""Failure triage: a normalised signature per failure (mismatch kind, instruction, field),
+so that one bug seen by many seeds becomes one bucket with a count, the run where it was
+first seen, one reproduce command and a waveform path."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_INSTR = re.compile(r"instruction:\s+\d+\s+pc\s+0x[0-9a-f]+\s+[0-9a-f]{8}\s+(\.?\w+)")
+_FIELD = re.compile(r"^\s+(\w+): model ", re.M)
+_FINAL = re.compile(r"final state differs: (?:csr )?([a-z_ ]+?)\s*\d*(?:\.(?:lo|hi))?:")
+
+
+def signature(message: str, status: str = "failed") -> str:
+    """A short stable key: no seeds, addresses or values, only what kind of bug it is."""
+    if status == "timeout" or "no halt within" in message:
+        return "hang"
+    if status == "crashed":
+        first = message.strip().splitlines()[0] if message.strip() else "no verdict"
+        return "crash: " + re.sub(r"\d+", "N", first)[:80]
+    if "retirement mismatch" in message:
+        ins = _INSTR.search(message)
+        fields = sorted(set(_FIELD.findall(message.split("last ")[0])))
+        return f"retire: {ins.group(1) if ins else '?'}: {','.join(fields) or '?'}"
+    m = _FINAL.search(message)
+    if m:
+        return f"final: {m.group(1)}"
+    if "after the model halted" in message:
+        return "retire: past the model's halt"
+    if "the model has not" in message:
+        return "halt: early"
+    first = message.strip().splitlines()[0] if message.strip() else "failed"
+    return "other: " + re.sub(r"0x[0-9a-f]+|\d+", "N", first)[:80]
+
+
+@dataclass
+class Bucket:
+    signature: str
+    count: int = 0
+    first_run: int | None = None
+    repro: str = ""
+    waves: str = ""
+    tests: list[str] = field(default_factory=list)
+
+
+def buckets(rows) -> list[Bucket]:
+    """Group failing results (rows with run_id, config, test, seed, signature, repro, waves),
+    largest bucket first."""
+    out: dict[str, Bucket] = {}
+    for r in rows:
+        if r["status"] == "passed":
+            continue
+        b = out.setdefault(r["signature"], Bucket(r["signature"]))
+        b.count += 1
+        if b.first_run is None or r["run_id"] < b.first_run:
+            b.first_run = r["run_id"]
+        b.repro = b.repro or r["repro"]
+        b.waves = b.waves or r["waves"]
+        b.tests.append(f"{r['config']}/{r['test']}" + (f"/seed{r['seed']}" if r["seed"] is not None else ""))
+    return sorted(out.values(), key=lambda b: -b.count)
