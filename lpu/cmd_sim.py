@@ -31,8 +31,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
     out = Path(args.out or f"out/sim/{config.name}_{test}_{args.seed}")
     req = SimRequest(config=config, config_name=args.config, overrides=overrides, test=test, test_dir=out,
                      seed=args.seed, count=args.count, asm=Path(args.file) if args.file else None,
-                     rtl_dir=Path(args.rtl) if args.rtl else None, waves=args.waves, only=args.only,
-                     knobs=Path(args.knobs) if args.knobs else None)
+                     rtl_dir=Path(args.rtl) if args.rtl else None, waves=args.waves, only=args.only)
     try:
         res = simulate(req)
     except ToolError as exc:
@@ -59,7 +58,6 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--only", help="with --directed: a regex on program names")
     p.add_argument("--seed", type=int, default=1, help="first random seed (default 1)")
     p.add_argument("--count", type=int, default=1, help="random programs, seeds seed..seed+count-1")
-    p.add_argument("--knobs", help="a JSON file of generator knobs (from the coverage loop)")
     p.add_argument("--config", default="default", help="named configuration")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
     p.add_argument("--rtl", help="check this Verilog tree (lpu_top.v) instead of generating one")

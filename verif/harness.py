@@ -9,8 +9,7 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, Timer
 
 from isa_spec import Config, Spec
-
-DBG_X, DBG_BLO, DBG_BHI, DBG_DMEM, DBG_CSR, DBG_PC = range(6)
+from rtl_gen.top import DBG_BHI, DBG_BLO, DBG_CSR, DBG_DMEM, DBG_PC, DBG_X  # the debug port's selectors
 
 
 class TraceCollector:

@@ -31,7 +31,6 @@ class SimRequest:
     waves: bool = False
     coverage: bool = False
     only: str | None = None
-    knobs: Path | None = None
 
     def repro(self) -> str:
         cmd = ["lpu", "sim"]
@@ -46,8 +45,6 @@ class SimRequest:
             cmd += ["--param", f"{k}={v}"]
         if self.rtl_dir:
             cmd += ["--rtl", str(self.rtl_dir)]
-        if self.knobs:
-            cmd += ["--knobs", str(self.knobs)]
         return shlex.join(cmd + ["--waves"])
 
 
@@ -91,8 +88,6 @@ def simulate(req: SimRequest) -> SimResult:
         env["LPU_ASM"] = str(Path(req.asm).resolve())
     if req.only:
         env["LPU_DIRECTED_FILTER"] = req.only
-    if req.knobs:
-        env["LPU_KNOBS"] = str(Path(req.knobs).resolve())
     plusargs = ["+verilator+coverage+file+coverage.dat"] if req.coverage else []
     t0 = time.monotonic()
     results = run(b, "verif.uvm.tests", test_dir, env, testcase=TESTS[req.test], plusargs=plusargs)

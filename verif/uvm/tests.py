@@ -1,7 +1,7 @@
 """The UVM tests (a cocotb test module). Settings come from the environment, set by
 `lpu sim`, the regression runner or pytest: LPU_PARAMS (the configuration), LPU_SEED and
 LPU_COUNT (random), LPU_ASM (an assembly file), LPU_DIRECTED_FILTER, LPU_COVERAGE_OUT,
-LPU_MAX_CYCLES, LPU_KNOBS (a JSON file of generator knobs)."""
+LPU_MAX_CYCLES."""
 
 from __future__ import annotations
 
@@ -55,14 +55,8 @@ class LpuRandomTest(LpuBaseTest):
     """LPU_COUNT constrained-random programs from seed LPU_SEED on."""
 
     def make_sequence(self):
-        knobs = None
-        if os.environ.get("LPU_KNOBS"):
-            from verif.generator import Knobs
-
-            with open(os.environ["LPU_KNOBS"]) as fh:
-                knobs = Knobs.from_json(fh.read())
         return RandomProgramSeq("random", self.spec, self.config, int(os.environ.get("LPU_SEED", "1")),
-                                int(os.environ.get("LPU_COUNT", "1")), knobs)
+                                int(os.environ.get("LPU_COUNT", "1")))
 
 
 @pyuvm.test()
