@@ -1,14 +1,48 @@
-"""`lpu regress smoke`: the smoke suite (golden model, then the RTL under the testbench)."""
+"""`lpu regress`: the regression suites (smoke, nightly), their history, and reruns.
+
+    lpu regress smoke|nightly [--seeds N] [-j N] [--configs A,B] [--out DIR] ...
+    lpu regress history [--runs N] [--suite S] [--run RUN] [--json]
+    lpu regress --rerun-failed RUN [-j N]
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 from pathlib import Path
 
-from .registry import Subparsers, add_command, add_group
+from .errors import UserError
+from .registry import Subparsers
 
 
-def cmd_smoke(args: argparse.Namespace) -> int:
+def _configs(text: str | None, default: tuple[str, ...]) -> list[str]:
+    from isa_spec import load_spec
+
+    names = [c for c in (text or "").replace(",", " ").split() if c] or list(default)
+    known = load_spec().configs
+    for n in names:
+        if n not in known:
+            raise UserError(f"--configs: unknown configuration '{n}' (known: {', '.join(known)})")
+    return names
+
+
+def _options(args: argparse.Namespace, suite: str, configs: list[str], seeds: int):
+    from regress.runner import RunOptions
+
+    if args.jobs < 1:
+        raise UserError(f"-j: need at least 1 worker, got {args.jobs}")
+    if seeds < 0:
+        raise UserError(f"--seeds: need 0 or more, got {seeds}")
+    if args.timeout <= 0:
+        raise UserError(f"--timeout: need a positive number of seconds, got {args.timeout}")
+    return RunOptions(suite=suite, configs=configs, seeds=seeds, jobs=args.jobs, out=Path(args.out),
+                      db=Path(args.db) if args.db else None, timeout=args.timeout,
+                      seed_base=getattr(args, "seed_base", None), report=not getattr(args, "no_report", False))
+
+
+def _smoke_no_rtl(args: argparse.Namespace) -> int:
+    """The golden-model part alone, in this process: seconds, for a quick check."""
     from isa_spec import load_spec, make_config
     from isa_spec.params import parse_param_overrides
     from regress.smoke import example_programs, run_smoke, summary
@@ -17,36 +51,126 @@ def cmd_smoke(args: argparse.Namespace) -> int:
     config = make_config(spec, args.config, parse_param_overrides(args.param))
     programs = example_programs(args.examples)
     results = run_smoke(spec, config, programs, args.max_steps)
-    if args.rtl:
-        from regress.smoke_rtl import rtl_smoke_results
-
-        print("RTL part (generated once per configuration and built with Verilator; the first run "
-              "takes a few minutes):")
-        results += rtl_smoke_results(spec, Path(args.out), args.seeds)
     for line in summary(results):
         print(line)
     if not programs:
         print(f"note: no programs in {args.examples}/*.s")
-    if not args.rtl:
-        print("note: --no-rtl: this run checked the golden model only")
+    print("note: --no-rtl: this run checked the golden model only")
     return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_suite(args: argparse.Namespace) -> int:
+    from regress.jobs import Job
+    from regress.runner import execute
+    from regress.smoke import EXAMPLES_DIR
+    from regress.suites import SUITES
+
+    if args.suite == "smoke":
+        if not args.rtl:
+            return _smoke_no_rtl(args)
+        if args.param:
+            raise UserError("--param applies to the golden-model part alone: use it with --no-rtl")
+        if not Path(args.examples).is_dir():
+            raise UserError(f"--examples: {args.examples} is not a directory")
+    spec = SUITES[args.suite]
+    seeds = spec.default_seeds if args.seeds is None else args.seeds
+    opts = _options(args, args.suite, _configs(args.configs, spec.configs), seeds)
+    if args.suite == "smoke":
+        same = Path(args.examples).resolve() == EXAMPLES_DIR.resolve()
+        opts.examples = Job(args.config, "examples", path="" if same else str(Path(args.examples).resolve()))
+    return execute(opts).exit_code
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from regress.history import format_history, history
+    from regress.results import ResultsDB
+
+    path = Path(args.db) if args.db else Path(args.out) / "results.sqlite"
+    if not path.exists():
+        raise UserError(f"{path}: no results database (run a regression first, or give --db)")
+    db = ResultsDB(path)
+    if args.run is not None and db.run(args.run) is None:
+        raise UserError(f"{path}: no run {args.run}")
+    h = history(db, args.runs, args.suite, args.run)
+    db.close()
+    if args.json:
+        print(json.dumps(h, indent=1, default=list))
+    else:
+        for line in format_history(h):
+            print(line)
+    return 0
+
+
+def cmd_regress(args: argparse.Namespace) -> int:
+    """`lpu regress --rerun-failed RUN` (no suite)."""
+    from regress.runner import rerun_failed
+
+    if args.rerun_failed is None:
+        raise UserError("give a suite (smoke, nightly), `history`, or --rerun-failed RUN")
+    opts = _options(args, "rerun", [], 0)
+    if not opts.db_path.exists():
+        raise UserError(f"{opts.db_path}: no results database (give --db or --out)")
+    out = rerun_failed(opts, args.rerun_failed)
+    if out is None:
+        raise UserError(f"{opts.db_path}: no run {args.rerun_failed}")
+    return out.exit_code
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel workers (pytest-xdist; default: the number of CPUs)")
+    p.add_argument("--out", default="out/regress", metavar="DIR",
+                   help="run directories and the results database (default out/regress)")
+    p.add_argument("--db", metavar="FILE", help="results database (default OUT/results.sqlite)")
+    p.add_argument("--timeout", type=float, default=900.0, metavar="S",
+                   help="per-test limit in seconds; a test still running is killed and recorded as a "
+                        "timeout (default 900)")
 
 
 def register(sub: Subparsers) -> None:
     from regress.smoke import EXAMPLES_DIR, MAX_STEPS
+    from regress.suites import SUITES
 
-    regress = add_group(sub, "regress", "regression suites")
-    p = add_command(regress, "smoke", cmd_smoke,
-                    "the spec's worked examples and examples/*.s on the golden model, then directed and "
-                    "random programs on the RTL (tiny, default) under the UVM testbench")
-    p.add_argument("--examples", type=Path, default=EXAMPLES_DIR, metavar="DIR",
-                   help=f"directory of example programs (default: {EXAMPLES_DIR})")
-    p.add_argument("--config", default="default", metavar="NAME",
-                   help="configuration for the example programs (default: default)")
-    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="override one generator parameter for the example programs (repeatable)")
-    p.add_argument("--no-rtl", dest="rtl", action="store_false", help="golden-model part only")
-    p.add_argument("--seeds", type=int, default=20, metavar="N", help="random programs per configuration (default 20)")
-    p.add_argument("--out", default="out/smoke", metavar="DIR", help="test directories and logs (default out/smoke)")
-    p.add_argument("--max-steps", type=int, default=MAX_STEPS, metavar="N",
-                   help=f"an example program that has not halted after N instructions fails (default: {MAX_STEPS})")
+    regress = sub.add_parser("regress", help="regression suites, their history and reruns",
+                             description="Regression suites (smoke, nightly) run in parallel with results "
+                                         "history, failure triage and a coverage report; `history`; "
+                                         "`--rerun-failed RUN` reruns a run's failures with waveforms.")
+    regress.set_defaults(handler=cmd_regress)
+    regress.add_argument("--rerun-failed", type=int, metavar="RUN",
+                         help="rerun the tests that did not pass in run RUN, with waveforms")
+    _run_options(regress)
+    suites = regress.add_subparsers(dest="regress_command", metavar="COMMAND")
+    for name, s in SUITES.items():
+        p = suites.add_parser(name, help=s.description, description=s.description)
+        p.set_defaults(handler=cmd_suite, suite=name)
+        p.add_argument("--seeds", type=int, default=None, metavar="N",
+                       help=f"random seeds per configuration (default {s.default_seeds})")
+        p.add_argument("--configs", metavar="A,B", help=f"named configurations (default {','.join(s.configs)})")
+        p.add_argument("--seed-base", type=int, default=None, metavar="N",
+                       help="first random seed (default: " + ("1" if name == "smoke" else "new seeds every run, "
+                                                              "from the run number") + ")")
+        p.add_argument("--no-report", action="store_true", help="skip the coverage report at the end")
+        _run_options(p)
+        if name == "smoke":
+            p.add_argument("--no-rtl", dest="rtl", action="store_false",
+                           help="golden-model part only, in this process (seconds; no history)")
+            p.add_argument("--examples", type=Path, default=EXAMPLES_DIR, metavar="DIR",
+                           help=f"directory of example programs (default: {EXAMPLES_DIR})")
+            p.add_argument("--config", default="default", metavar="NAME",
+                           help="configuration for the golden-model part (default: default)")
+            p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                           help="with --no-rtl: override one parameter (repeatable)")
+            p.add_argument("--max-steps", type=int, default=MAX_STEPS, metavar="N",
+                           help=f"with --no-rtl: a program not halted after N instructions fails "
+                                f"(default: {MAX_STEPS})")
+    h = suites.add_parser("history", help="what failed, since when, how often; pass-rate and coverage trends",
+                          description="Runs newest first with pass rate and coverage, trends, and the "
+                                      "failures of one run (the last finished by default) with their "
+                                      "first failing run, how often they failed, and the failure buckets.")
+    h.set_defaults(handler=cmd_history)
+    h.add_argument("--out", default="out/regress", metavar="DIR", help="where the database is (default out/regress)")
+    h.add_argument("--db", metavar="FILE", help="results database (default OUT/results.sqlite)")
+    h.add_argument("--runs", type=int, default=10, metavar="N", help="how many runs to show (default 10)")
+    h.add_argument("--suite", help="only runs of this suite")
+    h.add_argument("--run", type=int, metavar="RUN", help="whose failures to show (default: the last finished)")
+    h.add_argument("--json", action="store_true", help="the same as JSON")

@@ -19,13 +19,15 @@ def cmd_sim(args: argparse.Namespace) -> int:
     config = make_config(load_spec(), args.config, overrides)
     if args.random:
         test = "random"
+    elif args.coverage_driven:
+        test = "cdg"
     elif args.file:
         test = "asm"
         require_file(Path(args.file))
     elif args.directed:
         test = "directed"
     else:
-        raise UserError("give an assembly FILE, --random, or --directed")
+        raise UserError("give an assembly FILE, --random, --coverage-driven or --directed")
     if args.rtl and not (Path(args.rtl) / "lpu_top.v").exists():
         raise UserError(f"{args.rtl}: no lpu_top.v here (expected the output of `lpu gen`)")
     out = Path(args.out or f"out/sim/{config.name}_{test}_{args.seed}")
@@ -54,10 +56,12 @@ def register(sub: Subparsers) -> None:
                                 "retirement by retirement against the golden model.")
     p.add_argument("file", nargs="?", help="an assembly program (.s)")
     p.add_argument("--random", action="store_true", help="constrained-random programs")
+    p.add_argument("--coverage-driven", action="store_true",
+                   help="generated programs steered toward this run's coverage holes (batches of 4)")
     p.add_argument("--directed", action="store_true", help="the spec's examples and examples/*.s")
     p.add_argument("--only", help="with --directed: a regex on program names")
     p.add_argument("--seed", type=int, default=1, help="first random seed (default 1)")
-    p.add_argument("--count", type=int, default=1, help="random programs, seeds seed..seed+count-1")
+    p.add_argument("--count", type=int, default=1, help="programs (--random: seeds seed..seed+count-1)")
     p.add_argument("--config", default="default", help="named configuration")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="override a parameter")
     p.add_argument("--rtl", help="check this Verilog tree (lpu_top.v) instead of generating one")

@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lpu.cmd_gen",
     "lpu.cmd_sim",
     "lpu.cmd_regress",
+    "lpu.cmd_cov",
 )
 
 

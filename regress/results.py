@@ -17,18 +17,25 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     suite TEXT NOT NULL, commit_id TEXT, host TEXT,
-    started REAL NOT NULL, finished REAL, status TEXT
+    started REAL NOT NULL, finished REAL, status TEXT,
+    out_dir TEXT, args TEXT, planned INTEGER,
+    functional REAL, line REAL, toggle REAL
 );
 CREATE TABLE IF NOT EXISTS results (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     run_id INTEGER NOT NULL REFERENCES runs(id),
     config TEXT NOT NULL, test TEXT NOT NULL, seed INTEGER,
     status TEXT NOT NULL, duration REAL, signature TEXT, message TEXT,
-    repro TEXT, log TEXT, waves TEXT, functional REAL, recorded REAL NOT NULL
+    repro TEXT, log TEXT, waves TEXT, functional REAL, recorded REAL NOT NULL,
+    job TEXT
 );
 CREATE INDEX IF NOT EXISTS results_by_test ON results(config, test, seed);
 CREATE INDEX IF NOT EXISTS results_by_run ON results(run_id);
 """
+# columns added after the first release: an older database gains them when opened
+ADDED_COLUMNS = {"runs": ("out_dir TEXT", "args TEXT", "planned INTEGER", "functional REAL", "line REAL",
+                          "toggle REAL"),
+                 "results": ("job TEXT",)}
 
 
 class Status(StrEnum):
@@ -52,6 +59,7 @@ class TestResult:
     log: str = ""
     waves: str = ""
     functional: float | None = None   # functional coverage percent of this test, if measured
+    job: str = ""                      # the job's JSON (regress/jobs.py), to rerun it exactly
 
 
 class ResultsDB:
@@ -63,6 +71,14 @@ class ResultsDB:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA busy_timeout=60000")
         self.conn.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        for table, cols in ADDED_COLUMNS.items():
+            have = {r["name"] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            for col in cols:
+                if col.split()[0] not in have:
+                    self._write(f"ALTER TABLE {table} ADD COLUMN {col}", ())
 
     def close(self) -> None:
         self.conn.close()
@@ -79,9 +95,20 @@ class ResultsDB:
             raise
         return cur.lastrowid
 
-    def start_run(self, suite: str, commit_id: str = "", host: str = "") -> int:
-        return self._write("INSERT INTO runs (suite, commit_id, host, started) VALUES (?, ?, ?, ?)",
-                           (suite, commit_id, host, time.time()))
+    def start_run(self, suite: str, commit_id: str = "", host: str = "", args: str = "") -> int:
+        return self._write("INSERT INTO runs (suite, commit_id, host, started, args) VALUES (?, ?, ?, ?, ?)",
+                           (suite, commit_id, host, time.time(), args))
+
+    def update_run(self, run_id: int, **fields) -> None:
+        allowed = {"out_dir", "planned", "functional", "line", "toggle", "status"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"not a run field: {', '.join(sorted(bad))}")
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self._write(f"UPDATE runs SET {sets} WHERE id = ?", (*fields.values(), run_id))
+
+    def run(self, run_id: int) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
 
     def finish_run(self, run_id: int, status: str) -> None:
         self._write("UPDATE runs SET finished = ?, status = ? WHERE id = ?", (time.time(), status, run_id))
@@ -90,11 +117,15 @@ class ResultsDB:
         d = asdict(r)
         d["status"] = Status(r.status).value
         self._write("INSERT INTO results (run_id, config, test, seed, status, duration, signature, message, "
-                    "repro, log, waves, functional, recorded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "repro, log, waves, functional, recorded, job) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (run_id, d["config"], d["test"], d["seed"], d["status"], d["duration"], d["signature"],
-                     d["message"], d["repro"], d["log"], d["waves"], d["functional"], time.time()))
+                     d["message"], d["repro"], d["log"], d["waves"], d["functional"], time.time(), d["job"]))
 
-    def runs(self, limit: int = 20) -> list[sqlite3.Row]:
+    def runs(self, limit: int = 20, suite: str | None = None) -> list[sqlite3.Row]:
+        """The newest runs first."""
+        if suite:
+            return self.conn.execute("SELECT * FROM runs WHERE suite = ? ORDER BY id DESC LIMIT ?",
+                                     (suite, limit)).fetchall()
         return self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
 
     def results(self, run_id: int) -> list[sqlite3.Row]:
@@ -104,6 +135,36 @@ class ResultsDB:
         rows = self.conn.execute("SELECT status, COUNT(*) AS n FROM results WHERE run_id = ? GROUP BY status",
                                  (run_id,)).fetchall()
         return {r["status"]: r["n"] for r in rows}
+
+    def mean_durations(self, last_runs: int = 10) -> dict[tuple[str, str], float]:
+        """Mean duration of each (config, test) over the last runs: what a job will take."""
+        rows = self.conn.execute(
+            "SELECT config, test, AVG(duration) AS d FROM results WHERE run_id IN "
+            "(SELECT id FROM runs ORDER BY id DESC LIMIT ?) AND duration IS NOT NULL GROUP BY config, test",
+            (last_runs,)).fetchall()
+        return {(r["config"], r["test"]): r["d"] for r in rows}
+
+    def first_seen(self, signature: str) -> int | None:
+        """The first run in which a failure signature was recorded."""
+        row = self.conn.execute("SELECT MIN(run_id) AS r FROM results WHERE signature = ? AND status != 'passed'",
+                                (signature,)).fetchone()
+        return row["r"]
+
+    def test_record(self, config: str, test: str, before_run: int | None = None) -> dict:
+        """A test across runs, whatever its seeds: runs it took part in, runs where it
+        failed, the first run of its current failing streak, and its last status."""
+        q = "SELECT run_id, MIN(status = 'passed') AS ok FROM results WHERE config = ? AND test = ?"
+        args: tuple = (config, test)
+        if before_run is not None:
+            q += " AND run_id <= ?"
+            args += (before_run,)
+        rows = self.conn.execute(q + " GROUP BY run_id ORDER BY run_id", args).fetchall()
+        failed = [r["run_id"] for r in rows if not r["ok"]]
+        last_pass = max((r["run_id"] for r in rows if r["ok"]), default=None)
+        since = min((f for f in failed if last_pass is None or f > last_pass), default=None)
+        return {"runs": len(rows), "failed_runs": len(failed), "failing_since_run": since,
+                "first_failed_run": failed[0] if failed else None,
+                "last_ok": bool(rows[-1]["ok"]) if rows else None}
 
     def test_history(self, config: str, test: str, seed: int | None) -> dict:
         """How often a test failed, since when (the first failing run after its last pass)."""

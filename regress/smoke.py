@@ -1,12 +1,12 @@
-"""The smoke suite, golden-model part: minutes, on every change.
+"""The smoke suite's golden-model part (the `examples` job, and `lpu regress smoke --no-rtl`).
 
 1. Every worked example in the spec runs on the ISS and matches its expected state
    (golden_model.examples.run_example does the comparison).
 2. Every program in examples/*.s assembles and runs on the ISS to a halt, without an
    unhandled trap.
 
-The RTL part (regress/smoke_rtl.py) runs the directed and random programs on the generated
-Verilog under the UVM testbench.
+The RTL part of the suite (directed and random programs under the UVM testbench) is in
+regress/suites.py.
 """
 
 from __future__ import annotations

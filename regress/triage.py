@@ -44,9 +44,10 @@ class Bucket:
     tests: list[str] = field(default_factory=list)
 
 
-def buckets(rows) -> list[Bucket]:
+def buckets(rows, first_seen=None) -> list[Bucket]:
     """Group failing results (rows with run_id, config, test, seed, signature, repro, waves),
-    largest bucket first."""
+    largest bucket first. `first_seen(signature)` (the results database's) looks the first
+    run up over the whole history; without it, over the given rows."""
     out: dict[str, Bucket] = {}
     for r in rows:
         if r["status"] == "passed":
@@ -58,4 +59,7 @@ def buckets(rows) -> list[Bucket]:
         b.repro = b.repro or r["repro"]
         b.waves = b.waves or r["waves"]
         b.tests.append(f"{r['config']}/{r['test']}" + (f"/seed{r['seed']}" if r["seed"] is not None else ""))
+    if first_seen is not None:
+        for b in out.values():
+            b.first_run = first_seen(b.signature) or b.first_run
     return sorted(out.values(), key=lambda b: -b.count)

@@ -14,6 +14,7 @@ from golden_model.ops import SEMANTICS
 from isa_spec import load_spec
 from isa_spec.loader import INSTRUCTION_DIR, ISA_FILE
 from lpu.cli import main
+from regress.results import ResultsDB
 
 # Hand-computed expectations (see the comments): a count-down loop whose branch is taken,
 # taken, not taken. The predictor's counter starts at 1 (weakly not-taken, taken from 2 up),
@@ -300,12 +301,37 @@ def test_regress_smoke_passes_on_the_spec_and_a_halting_program(capsys, tmp_path
     assert "checked the golden model only" in out
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["regress", "nightly", "--configs", "tiny,huge"], "--configs: unknown configuration 'huge'"),
+    (["regress", "smoke", "-j", "0"], "-j: need at least 1 worker"),
+    (["regress", "smoke", "--seeds", "-1"], "--seeds: need 0 or more"),
+    (["regress", "smoke", "--param", "D=4"], "--param applies to the golden-model part alone"),
+    (["regress"], "give a suite (smoke, nightly), `history`, or --rerun-failed RUN"),
+])
+def test_regress_usage_errors_are_one_line(capsys, tmp_path, argv, message):
+    rc, out, err = run_cli(capsys, *argv, "--out", tmp_path / "o")
+    assert rc != 0
+    assert message in err and "Traceback" not in err
+
+
+def test_regress_history_and_rerun_need_a_database(capsys, tmp_path):
+    rc, _, err = run_cli(capsys, "regress", "history", "--out", tmp_path)
+    assert rc == 1 and "no results database" in err
+    rc, _, err = run_cli(capsys, "regress", "--rerun-failed", "3", "--out", tmp_path)
+    assert rc == 1 and "no results database" in err
+
+
 @pytest.mark.rtl
 def test_regress_smoke_runs_the_rtl_part(capsys, tmp_path):
     rc, out, _ = run_cli(capsys, "regress", "smoke", "--seeds", "2", "--out", tmp_path / "out")
     assert rc == 0, out
+    # the golden-model job, then per configuration the directed job and two random seeds
+    assert "run 1 passed: 7 tests" in out
+    db = ResultsDB(tmp_path / "out" / "results.sqlite")
+    tests = {(r["config"], r["test"], r["seed"]) for r in db.results(1) if r["status"] == "passed"}
+    db.close()
     for name in ("tiny", "default"):
-        assert f"rtl {name}: 2 passed, 0 failed" in out
+        assert {(name, "directed/all", None), (name, "random", 1), (name, "random", 2)} <= tests
 
 
 def test_regress_smoke_fails_on_a_trapping_or_endless_program(capsys, tmp_path):

@@ -57,7 +57,7 @@ def test_lpu_sim_user_errors(tmp_path, capsys):
     assert main(["sim", str(tmp_path / "missing.s")]) != 0
     assert "no such file" in capsys.readouterr().err
     assert main(["sim"]) != 0
-    assert "give an assembly FILE, --random, or --directed" in capsys.readouterr().err
+    assert "give an assembly FILE, --random, --coverage-driven or --directed" in capsys.readouterr().err
     assert main(["sim", "--random", "--rtl", str(tmp_path)]) != 0
     assert "no lpu_top.v" in capsys.readouterr().err
 

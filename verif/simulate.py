@@ -14,7 +14,8 @@ from isa_spec import Config
 from .build import build, run
 from .config_env import config_env
 
-TESTS = {"directed": "LpuDirectedTest", "random": "LpuRandomTest", "asm": "LpuAsmTest"}
+TESTS = {"directed": "LpuDirectedTest", "random": "LpuRandomTest", "cdg": "LpuCoverageDrivenTest",
+         "asm": "LpuAsmTest"}
 
 
 @dataclass
@@ -22,7 +23,7 @@ class SimRequest:
     config: Config
     config_name: str                     # the named configuration it started from
     overrides: dict[str, int]
-    test: str                            # directed | random | asm
+    test: str                            # directed | random | cdg (coverage-driven) | asm
     test_dir: Path
     seed: int = 1
     count: int = 1
@@ -34,8 +35,9 @@ class SimRequest:
 
     def repro(self) -> str:
         cmd = ["lpu", "sim"]
-        if self.test == "random":
-            cmd += ["--random", "--seed", str(self.seed)] + (["--count", str(self.count)] if self.count != 1 else [])
+        if self.test in ("random", "cdg"):
+            cmd += ["--random" if self.test == "random" else "--coverage-driven", "--seed", str(self.seed)]
+            cmd += ["--count", str(self.count)] if self.count != 1 else []
         elif self.test == "asm":
             cmd += [str(self.asm)]
         else:

@@ -14,6 +14,7 @@ class LpuCoverage(uvm_subscriber):
 
         self.model = CoverageModel(ConfigDB().get(self, "", "spec"), ConfigDB().get(self, "", "config"))
         self.out = ConfigDB().get(self, "", "coverage_out")
+        ConfigDB().set(None, "*", "coverage_model", self.model)  # coverage-driven sequences read it
 
     def write(self, item):
         rec, pre = item

@@ -69,3 +69,31 @@ class RandomProgramSeq(uvm_sequence):
                                f"random seed {s}", g.asm)
             await self.start_item(item)
             await self.finish_item(item)
+
+
+class CoverageDrivenProgramSeq(uvm_sequence):
+    """`count` generated programs in batches; after each batch the generator's knobs are
+    steered toward the holes of this test's own functional coverage (verif/closure.py), so
+    the stimulus follows what the RTL run has not yet exercised."""
+
+    def __init__(self, name: str, spec: Spec, config: Config, seed: int, count: int, batch: int = 4):
+        super().__init__(name)
+        self.spec, self.config, self.seed, self.count, self.batch = spec, config, seed, count, batch
+
+    async def body(self):
+        from pyuvm import ConfigDB
+
+        from verif.closure import program_seed, steer
+        from verif.generator import Knobs, generate
+
+        model = ConfigDB().get(None, "", "coverage_model")
+        base = knobs = Knobs.uniform(self.spec)
+        for i in range(self.count):
+            if i and i % self.batch == 0:
+                knobs = steer(self.spec, model, base)
+            s = program_seed(self.seed, i)
+            g = generate(self.spec, self.config, s, knobs)
+            item = ProgramItem(f"cdg_seed{self.seed}_{i}", g.text, _image(g.data, self.config["DMEM_WORDS"]),
+                               f"coverage-driven seed {self.seed} program {i}", g.asm)
+            await self.start_item(item)
+            await self.finish_item(item)

@@ -1,6 +1,6 @@
 """The UVM tests (a cocotb test module). Settings come from the environment, set by
 `lpu sim`, the regression runner or pytest: LPU_PARAMS (the configuration), LPU_SEED and
-LPU_COUNT (random), LPU_ASM (an assembly file), LPU_DIRECTED_FILTER, LPU_COVERAGE_OUT,
+LPU_COUNT (random, coverage-driven), LPU_ASM (an assembly file), LPU_DIRECTED_FILTER, LPU_COVERAGE_OUT,
 LPU_MAX_CYCLES."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from isa_spec import load_spec
 from verif.config_env import config_from_env
 
 from .env import LpuEnv
-from .sequences import AsmFileSeq, DirectedProgramSeq, RandomProgramSeq
+from .sequences import AsmFileSeq, CoverageDrivenProgramSeq, DirectedProgramSeq, RandomProgramSeq
 
 
 class LpuBaseTest(uvm_test):
@@ -57,6 +57,15 @@ class LpuRandomTest(LpuBaseTest):
     def make_sequence(self):
         return RandomProgramSeq("random", self.spec, self.config, int(os.environ.get("LPU_SEED", "1")),
                                 int(os.environ.get("LPU_COUNT", "1")))
+
+
+@pyuvm.test()
+class LpuCoverageDrivenTest(LpuBaseTest):
+    """LPU_COUNT programs from seed LPU_SEED, steered toward this run's coverage holes."""
+
+    def make_sequence(self):
+        return CoverageDrivenProgramSeq("cdg", self.spec, self.config, int(os.environ.get("LPU_SEED", "1")),
+                                        int(os.environ.get("LPU_COUNT", "1")))
 
 
 @pyuvm.test()

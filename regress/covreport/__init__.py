@@ -1,0 +1,1 @@
+"""The coverage report of regression runs (`lpu cov report`)."""

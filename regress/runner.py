@@ -1,0 +1,248 @@
+"""Run a regression: plan the jobs, build every configuration once, spread the jobs over
+pytest-xdist workers, record every result, then merge the coverage and report.
+
+Layout of OUT (default out/regress):
+    results.sqlite                     the history of every run (regress/results.py)
+    runNNNN/plan.json                  the jobs of run NNNN
+    runNNNN/junit.xml                  JUnit XML for CI
+    runNNNN/tests/<job>/               each job's logs, coverage files and waveform
+    runNNNN/report/                    coverage report: index.html, coverage.json, summary.txt
+    latest -> runNNNN
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from isa_spec import Spec, make_config
+
+from .jobs import Job
+from .progress import hms
+from .results import ResultsDB, Status, TestResult
+from .suites import suite_jobs
+from .triage import buckets
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = Path("out/regress")
+DEFAULT_TIMEOUT = 900.0   # seconds per job: the slowest nightly job (wide, directed box) takes ~1 min
+NIGHTLY_SEED_STRIDE = 100_000
+
+
+@dataclass
+class RunOptions:
+    suite: str
+    configs: list[str]
+    seeds: int
+    jobs: int = 2
+    out: Path = DEFAULT_OUT
+    db: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    seed_base: int | None = None
+    report: bool = True
+    examples: Job | None = None      # smoke: the golden-model job (another folder or config)
+    echo: object = print
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.db) if self.db else Path(self.out) / "results.sqlite"
+
+
+@dataclass
+class RunOutcome:
+    run_id: int
+    run_dir: Path
+    status: str                          # passed | failed | interrupted
+    counts: dict[str, int]
+    seconds: float
+    coverage: dict = field(default_factory=dict)
+    coverage_lines: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return {"passed": 0, "failed": 1}.get(self.status, 130)
+
+
+def commit_id() -> str:
+    """HEAD's hash, '+dirty' when the tree has uncommitted changes; 'unknown' outside git."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
+def _flavour(jobs: list[Job]) -> str:
+    return "waves" if any(j.waves for j in jobs) else ("coverage" if any(j.coverage for j in jobs) else "plain")
+
+
+def _build_one(config: str, flavour: str) -> TestResult:
+    from isa_spec import load_spec
+    from verif.build import build
+
+    t0 = time.monotonic()
+    try:
+        build(make_config(load_spec(), config), flavour)
+        return TestResult(config, "build", None, Status.PASSED, time.monotonic() - t0)
+    except Exception as exc:  # the configuration's jobs cannot run; the others still do
+        return TestResult(config, "build", None, Status.CRASHED, time.monotonic() - t0,
+                          signature=f"build: {config}", message=f"{type(exc).__name__}: {exc}",
+                          repro=f"lpu gen --config {config} -o out/{config} --lint")
+
+
+def prebuild(jobs: list[Job], parallel: int, echo) -> list[TestResult]:
+    """Generate and Verilator-build each configuration once (workers reuse the builds).
+    One result per configuration, named 'build', so build failures and times are history too.
+    Separate processes: MyHDL's conversion keeps global state and is not thread-safe."""
+    per_config: dict[str, list[Job]] = {}
+    for j in jobs:
+        if j.kind != "examples":
+            per_config.setdefault(j.config, []).append(j)
+    names = sorted(per_config)
+    flavours = [_flavour(per_config[n]) for n in names]
+    out = []
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, min(parallel, len(names) or 1)), mp_context=ctx) as pool:
+        for name, flavour, res in zip(names, flavours, pool.map(_build_one, names, flavours), strict=True):
+            echo(f"  build {name} ({flavour}): {res.status.value} in {res.duration:.0f} s", flush=True)
+            out.append(res)
+    return out
+
+
+def order_jobs(jobs: list[Job], spec: Spec) -> list[Job]:
+    """Largest configurations first (pytest-xdist hands items out in order, so the long jobs
+    start early and the short ones fill the tail), keeping each configuration's order."""
+    size = {c: make_config(spec, c)["D"] for c in {j.config for j in jobs}}
+    return sorted(jobs, key=lambda j: (j.kind != "examples", -size[j.config]))
+
+
+def _pytest(plan: Path, run_dir: Path, workers: int, suite: str) -> int:
+    import pytest
+
+    ini = run_dir / "pytest.ini"
+    ini.write_text("[pytest]\n")   # keep the project's own pytest settings out of the run
+    args = [str(plan), "-c", str(ini), "--rootdir", str(run_dir), "-p", "regress.pytest_plugin",
+            "-p", "no:terminal", "-p", "no:cacheprovider", "--capture=no", "--junitxml", str(run_dir / "junit.xml"),
+            "-o", f"junit_suite_name=lpu-{suite}", "-n", str(max(1, workers))]
+    return int(pytest.main(args))
+
+
+def execute(opts: RunOptions, jobs: list[Job] | None = None, label: str | None = None) -> RunOutcome:
+    """Run a suite (or the given jobs, for a rerun) and record it as one run."""
+    from isa_spec import load_spec
+
+    echo = opts.echo
+    spec = load_spec()
+    db = ResultsDB(opts.db_path)
+    suite = label or opts.suite
+    run_id = db.start_run(suite, commit_id(), platform.node(), shlex.join(sys.argv[1:]))
+    run_dir = (Path(opts.out) / f"run{run_id:04d}").resolve()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    latest = Path(opts.out) / "latest"
+    if latest.is_symlink() or not latest.exists():
+        latest.unlink(missing_ok=True)
+        latest.symlink_to(run_dir.name)
+    t0 = time.monotonic()
+    status = "interrupted"
+    try:
+        if jobs is None:
+            base = opts.seed_base
+            if base is None:
+                base = 1 if opts.suite == "smoke" else run_id * NIGHTLY_SEED_STRIDE + 1
+            jobs = suite_jobs(spec, opts.suite, opts.configs, opts.seeds, base, opts.examples)
+            where = ", ".join(opts.configs) or "the golden model"
+            echo(f"run {run_id}: {suite} on {where}, {len(jobs)} tests, seeds from {base}, -j {opts.jobs}; "
+                 f"results in {run_dir}")
+        else:
+            echo(f"run {run_id}: {suite}, {len(jobs)} tests, -j {opts.jobs}; results in {run_dir}")
+        db.update_run(run_id, out_dir=str(run_dir), planned=len(jobs))
+        echo("building each configuration once (minutes the first time, then reused):")
+        builds = prebuild(jobs, opts.jobs, echo)
+        broken = set()
+        for b in builds:
+            db.record(run_id, b)
+            if b.status is not Status.PASSED:
+                broken.add(b.config)
+        jobs = order_jobs([j for j in jobs if j.config not in broken], spec)
+        means = db.mean_durations()
+        expected = {j.id: means[j.config, j.test] for j in jobs if (j.config, j.test) in means}
+        plan = run_dir / "plan.json"
+        plan.write_text(json.dumps({"run_id": run_id, "db": str(opts.db_path.resolve()), "run_dir": str(run_dir),
+                                    "timeout": opts.timeout, "workers": opts.jobs, "expected": expected,
+                                    "jobs": [json.loads(j.to_json()) for j in jobs]}, indent=1))
+        code = _pytest(plan, run_dir, opts.jobs, suite) if jobs else 0
+        counts = db.run_summary(run_id)
+        if code == 2:          # pytest's "interrupted" (Ctrl-C)
+            status = "interrupted"
+        else:
+            status = "passed" if set(counts) <= {Status.PASSED.value} and code in (0, 5) else "failed"
+    finally:
+        db.update_run(run_id, status=status)
+        db.finish_run(run_id, status)
+    outcome = RunOutcome(run_id, run_dir, status, db.run_summary(run_id), time.monotonic() - t0)
+    if opts.report:
+        from .covreport.collect import collect_runs
+        from .covreport.render import text_summary, write_report
+
+        cov = collect_runs(db, [run_id], spec)
+        outcome.coverage = cov.summary()
+        outcome.coverage_lines = text_summary(cov)
+        db.update_run(run_id, functional=cov.functional, line=cov.line, toggle=cov.toggle)
+        write_report(cov, db, run_dir / "report")
+    _print_outcome(db, outcome, echo)
+    db.close()
+    return outcome
+
+
+def _print_outcome(db: ResultsDB, o: RunOutcome, echo) -> None:
+    rows = db.results(o.run_id)
+    tests = [r for r in rows if r["test"] != "build"]
+    echo(f"run {o.run_id} {o.status}: {len(tests)} tests in {hms(o.seconds)}: "
+         + ", ".join(f"{n} {s}" for s, n in sorted(o.counts.items())))
+    for b in buckets(rows, db.first_seen):
+        echo(f"  FAIL x{b.count}  {b.signature}  (first seen in run {b.first_run})")
+        echo(f"        e.g. {b.tests[0]}   reproduce: {b.repro}")
+        if b.waves:
+            echo(f"        waveform: {b.waves}")
+    if o.status == "failed":
+        echo(f"  rerun the failures with waveforms: lpu regress --rerun-failed {o.run_id}")
+    for line in o.coverage_lines:
+        echo("  " + line)
+    if o.coverage_lines:
+        echo(f"  coverage report: {o.run_dir / 'report' / 'index.html'}")
+    echo(f"  JUnit: {o.run_dir / 'junit.xml'}   history: lpu regress history --db {db.path}")
+
+
+def failed_jobs(db: ResultsDB, run_id: int) -> list[Job]:
+    """The jobs of a run that did not pass, as they ran, now with a waveform."""
+    jobs = []
+    for r in db.results(run_id):
+        if r["status"] != Status.PASSED.value and r["job"]:
+            jobs.append(replace(Job.from_json(r["job"]), waves=True))
+    return jobs
+
+
+def rerun_failed(opts: RunOptions, run_id: int) -> RunOutcome | None:
+    db = ResultsDB(opts.db_path)
+    if db.run(run_id) is None:
+        db.close()
+        return None
+    jobs = failed_jobs(db, run_id)
+    db.close()
+    return execute(replace(opts, report=False), jobs, label=f"rerun-of-{run_id}")
+
+
+def env_summary() -> str:
+    return f"python {platform.python_version()} on {platform.node()} ({os.cpu_count()} cpus)"
