@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lpu.cmd_sim",
     "lpu.cmd_regress",
     "lpu.cmd_cov",
+    "lpu.cmd_mutate",
+    "lpu.cmd_bench",
 )
 
 

@@ -4,6 +4,8 @@ coverage trends over runs; the failure buckets of the run in question."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import platform
 
 from .progress import hms
 from .results import ResultsDB, Status
@@ -23,6 +25,20 @@ def spark(values: list[float | None], lo: float = 0.0, hi: float = 100.0) -> str
     return "".join(out)
 
 
+def _alive(run) -> bool:
+    """A run without a status is still running if its process is alive on this host;
+    otherwise it was killed."""
+    if run["finished"] is not None or not run["pid"] or run["host"] != platform.node():
+        return False
+    try:
+        os.kill(run["pid"], 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _run_row(db: ResultsDB, r) -> dict:
     s = db.run_summary(r["id"])
     tests = {k: v for k, v in s.items()}
@@ -32,7 +48,7 @@ def _run_row(db: ResultsDB, r) -> dict:
     passed = sum(1 for x in rows if x["test"] != "build" and x["status"] == Status.PASSED.value)
     return {"run": r["id"], "suite": r["suite"], "commit": r["commit_id"],
             "started": dt.datetime.fromtimestamp(r["started"]).strftime("%Y-%m-%d %H:%M"),
-            "status": r["status"] or ("interrupted" if r["finished"] is None else "?"),
+            "status": r["status"] or ("running" if _alive(r) else "interrupted"),
             "wall": (r["finished"] - r["started"]) if r["finished"] else None,
             "tests": n, "planned": r["planned"], "passed": passed, "not_passed": n - passed,
             "pass_rate": 100.0 * passed / n if n else None, "statuses": tests,
@@ -79,10 +95,10 @@ def format_history(h: dict) -> list[str]:
     if not runs:
         return ["no runs recorded yet (run `lpu regress smoke` or `lpu regress nightly`)"]
     lines = ["runs, newest first:",
-             "   run  suite          started           commit         status       tests  failed   pass%   "
+             "   run  suite          started           commit               status       tests  failed   pass%   "
              "func%   line%  toggle%   wall"]
     for r in runs:
-        lines.append(f"  {r['run']:>4}  {r['suite']:<13}  {r['started']}  {(r['commit'] or '?'):<13}  "
+        lines.append(f"  {r['run']:>4}  {r['suite']:<13}  {r['started']}  {(r['commit'] or '?'):<19}  "
                      f"{r['status']:<11}  {r['tests']:>5}  {r['not_passed']:>6}  {_pct(r['pass_rate'])}  "
                      f"{_pct(r['functional'])}  {_pct(r['line'])}  {_pct(r['toggle'])}   "
                      f"{hms(r['wall']) if r['wall'] is not None else '-'}")

@@ -7,6 +7,7 @@ its `finished` stays empty, which is how history shows it as interrupted."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from dataclasses import asdict, dataclass
@@ -19,7 +20,7 @@ CREATE TABLE IF NOT EXISTS runs (
     suite TEXT NOT NULL, commit_id TEXT, host TEXT,
     started REAL NOT NULL, finished REAL, status TEXT,
     out_dir TEXT, args TEXT, planned INTEGER,
-    functional REAL, line REAL, toggle REAL
+    functional REAL, line REAL, toggle REAL, pid INTEGER
 );
 CREATE TABLE IF NOT EXISTS results (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -34,7 +35,7 @@ CREATE INDEX IF NOT EXISTS results_by_run ON results(run_id);
 """
 # columns added after the first release: an older database gains them when opened
 ADDED_COLUMNS = {"runs": ("out_dir TEXT", "args TEXT", "planned INTEGER", "functional REAL", "line REAL",
-                          "toggle REAL"),
+                          "toggle REAL", "pid INTEGER"),
                  "results": ("job TEXT",)}
 
 
@@ -96,8 +97,8 @@ class ResultsDB:
         return cur.lastrowid
 
     def start_run(self, suite: str, commit_id: str = "", host: str = "", args: str = "") -> int:
-        return self._write("INSERT INTO runs (suite, commit_id, host, started, args) VALUES (?, ?, ?, ?, ?)",
-                           (suite, commit_id, host, time.time(), args))
+        return self._write("INSERT INTO runs (suite, commit_id, host, started, args, pid) VALUES (?, ?, ?, ?, ?, ?)",
+                           (suite, commit_id, host, time.time(), args, os.getpid()))
 
     def update_run(self, run_id: int, **fields) -> None:
         allowed = {"out_dir", "planned", "functional", "line", "toggle", "status"}

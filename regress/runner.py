@@ -133,9 +133,11 @@ def _pytest(plan: Path, run_dir: Path, workers: int, suite: str) -> int:
 
     ini = run_dir / "pytest.ini"
     ini.write_text("[pytest]\n")   # keep the project's own pytest settings out of the run
+    # worksteal: an idle worker takes queued jobs from a busy one (plain "load" scheduling
+    # left one worker idle for the last minutes of a nightly)
     args = [str(plan), "-c", str(ini), "--rootdir", str(run_dir), "-p", "regress.pytest_plugin",
             "-p", "no:terminal", "-p", "no:cacheprovider", "--capture=no", "--junitxml", str(run_dir / "junit.xml"),
-            "-o", f"junit_suite_name=lpu-{suite}", "-n", str(max(1, workers))]
+            "-o", f"junit_suite_name=lpu-{suite}", "-n", str(max(1, workers)), "--dist", "worksteal"]
     return int(pytest.main(args))
 
 
@@ -209,8 +211,13 @@ def execute(opts: RunOptions, jobs: list[Job] | None = None, label: str | None =
 def _print_outcome(db: ResultsDB, o: RunOutcome, echo) -> None:
     rows = db.results(o.run_id)
     tests = [r for r in rows if r["test"] != "build"]
+    counts: dict[str, int] = {}
+    for r in tests:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    builds = len(rows) - len(tests)
     echo(f"run {o.run_id} {o.status}: {len(tests)} tests in {hms(o.seconds)}: "
-         + ", ".join(f"{n} {s}" for s, n in sorted(o.counts.items())))
+         + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+         + (f" (and {builds} configuration builds)" if builds else ""))
     for b in buckets(rows, db.first_seen):
         echo(f"  FAIL x{b.count}  {b.signature}  (first seen in run {b.first_run})")
         echo(f"        e.g. {b.tests[0]}   reproduce: {b.repro}")

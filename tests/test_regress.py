@@ -3,8 +3,10 @@ worker's timeout and crash handling, progress, history queries."""
 
 import json
 import os
+import platform
 import re
 import shlex
+import subprocess
 import sys
 import time
 
@@ -177,9 +179,14 @@ def test_history_says_what_failed_since_when_and_how_often(tmp_path):
     assert [r["pass_rate"] for r in h["runs"]] == [pytest.approx(100 / 3), 50.0, 100.0, pytest.approx(200 / 3)]
     text = "\n".join(format_history(h))
     assert f"failing since run {ids[2]}, failed in 3 of 4 runs" in text
-    # a run in progress or killed (never finished) shows as interrupted, and is not "last night"
-    killed = db.start_run("nightly", "c0ffee")
+    # a run whose process is alive is running; one whose process is gone was killed
+    # (interrupted); neither is "last night"
+    live = db.start_run("nightly", "c0ffee", host=platform.node())
+    assert history(db, limit=10)["runs"][0]["status"] == "running"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    db.conn.execute("UPDATE runs SET pid = ? WHERE id = ?", (dead.pid, live))
     h = history(db, limit=10)
-    assert h["runs"][0]["run"] == killed and h["runs"][0]["status"] == "interrupted"
+    assert h["runs"][0]["run"] == live and h["runs"][0]["status"] == "interrupted"
     assert h["run"] == ids[3]
     json.dumps(h, default=list)     # --json must serialise

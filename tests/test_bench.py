@@ -1,0 +1,44 @@
+"""`lpu bench` pieces: the bare harness agrees with the testbench on what retires, the
+golden-model and hardware figures are sane, and the JSON carries the tracked keys."""
+
+import json
+
+import pytest
+
+from isa_spec import load_spec, make_config
+from isa_spec.latency import latency_table
+from regress.bench import _programs, bench_golden, bench_hardware, bench_sim
+
+SPEC = load_spec()
+
+
+def test_hardware_latency_grid_follows_the_spec_and_legal_pairs_only():
+    hw = bench_hardware(SPEC, quick=True, echo=lambda *a, **k: None)
+    pairs = {(x["D"], x["LANES"]) for x in hw["latency"]}
+    assert (8, 4) in pairs and (64, 16) in pairs and (1, 1) in pairs
+    assert all(d % lanes == 0 for d, lanes in pairs)
+    for x in hw["latency"]:
+        # docs/rtl.md: a box operation takes one beat per D/LANES dimensions plus 3 cycles
+        assert x["box_op"] == x["D"] // x["LANES"] + 3
+        assert x["lbx"] > x["box_op"]
+    assert hw["latency"][0]["box_op"] == latency_table(SPEC, make_config(SPEC, "tiny"))["bint"]
+
+
+def test_golden_figures_count_every_retired_instruction():
+    config = make_config(SPEC, "tiny")
+    progs = _programs(SPEC, config, 3)
+    g = bench_golden(SPEC, config, progs)
+    assert g["instructions"] > 3 * 10
+    assert g["iss_instr_per_s"] > 0 and g["loop_instr_per_s"] > g["iss_instr_per_s"]
+    assert 0 < g["ratio_vs_loop"] < 1
+
+
+@pytest.mark.rtl
+def test_the_bare_harness_retires_what_the_testbench_checks(tmp_path):
+    config = make_config(SPEC, "tiny")
+    progs = _programs(SPEC, config, 4)
+    s = bench_sim(SPEC, config, "tiny", progs, tmp_path)
+    assert s["retired_bare"] == s["retired_tb"] > 0
+    assert s["bare_instr_per_s"] > s["tb_instr_per_s"] > 0
+    assert s["ratio_vs_bare"] == pytest.approx(s["tb_instr_per_s"] / s["bare_instr_per_s"], rel=1e-3)
+    json.dumps(s)
