@@ -77,6 +77,13 @@ def test_a_signal_read_nowhere_makes_its_mutants_equivalent():
     assert all(not m.equivalent for m in ms if m.signal in ("s", "y"))
 
 
+def test_an_if_whose_branches_are_the_same_makes_its_condition_mutants_equivalent():
+    v = SMALL.replace("""        y <= a[7:1];""", """        y <= (s & rom[1]);""")
+    conds = [m for m in enumerate_mutants(v) if m.signal == "(condition)"]
+    assert conds and all(m.equivalent == "both branches of this if do the same" for m in conds)
+    assert all(not m.equivalent for m in enumerate_mutants(SMALL) if m.signal == "(condition)")
+
+
 def test_sampling_is_reproducible_and_spread_over_the_kinds():
     v = (ensure_rtl(make_config(load_spec(), "tiny")) / "lpu_top.v").read_text()
     ms = enumerate_mutants(v)

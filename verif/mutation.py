@@ -11,8 +11,9 @@ gives one or more mutants of five kinds:
     drop      a procedural assignment removed
 
 A mutant is "equivalent by construction" when the signal it changes is read nowhere in the
-design (a sink that only keeps MyHDL from pruning bits): no test can see it, so it is not
-counted in the kill rate. Sampling is stratified by kind and reproducible from the seed."""
+design (a sink that only keeps MyHDL from pruning bits), or when it changes the condition of
+an if whose two branches are the same statements (MyHDL emits these for table entries
+whose value is 0 either way): no test can see it, so it is not counted in the kill rate. Sampling is stratified by kind and reproducible from the seed."""
 
 from __future__ import annotations
 
@@ -86,6 +87,26 @@ def _statement_lines(lines: list[str]):
             yield i, ln
 
 
+def _block(lines: list[str], i: int) -> tuple[list[str], int]:
+    """The body of the `... begin` block opened on line i (up to its `end` at the same
+    indentation) and the index of that `end`."""
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    j = i + 1
+    while j < len(lines) and not (lines[j].startswith(" " * indent + "end") and
+                                  len(lines[j]) - len(lines[j].lstrip()) == indent):
+        j += 1
+    return lines[i + 1:j], j
+
+
+def _same_branches(lines: list[str], i: int) -> bool:
+    """An if whose then and else branches are the same statements: its condition is dead."""
+    then, end = _block(lines, i)
+    if end + 1 >= len(lines) or lines[end + 1].strip() != "else begin":
+        return False
+    other, _ = _block(lines, end + 1)
+    return then == other
+
+
 def _expr_mutants(prefix: str, expr: str, suffix: str) -> list[tuple[str, str]]:
     out = []
     for m in _OP.finditer(expr):
@@ -132,12 +153,15 @@ def enumerate_mutants(verilog: str) -> list[Mutant]:
             ind, kw, cond = m.groups()
             cands += [(k, "(condition)", new) for k, new in _expr_mutants(f"{ind}{kw} (", cond, ") begin")]
             cands.append(("invert", "(condition)", f"{ind}{kw} (!({cond})) begin"))
+        dead_if = bool(_IF.match(ln)) and _same_branches(lines, i)
         for kind, sig, new in cands:
             if new == ln:
                 continue
             # the signal appears only where it is declared and assigned: nothing reads it
             why = "the changed signal is read nowhere in the design" \
                 if sig != "(condition)" and read_count(sig) <= 2 else ""
+            if dead_if:
+                why = "both branches of this if do the same"
             out.append(Mutant(len(out), kind, i + 1, sig, ln, new, why))
     return out
 
