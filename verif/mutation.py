@@ -13,7 +13,8 @@ gives one or more mutants of five kinds:
 A mutant is "equivalent by construction" when the signal it changes is read nowhere in the
 design (a sink that only keeps MyHDL from pruning bits), or when it changes the condition of
 an if whose two branches are the same statements (MyHDL emits these for table entries
-whose value is 0 either way): no test can see it, so it is not counted in the kill rate. Sampling is stratified by kind and reproducible from the seed."""
+whose value is 0 either way): no test can see it, so it is not counted in the kill rate.
+Sampling is stratified by kind and reproducible from the seed."""
 
 from __future__ import annotations
 
