@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
+from .errors import status_printer
 from .registry import Subparsers, add_command
 
 
@@ -14,8 +14,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from isa_spec import load_spec
     from regress.bench import BenchOptions, run_bench, table
 
-    def echo(*a, **k):   # with --json, stdout is the JSON alone
-        print(*a, **k, file=sys.stderr if args.json else sys.stdout)
+    echo = status_printer(args.json)   # with --json, stdout is the JSON alone
 
     opts = BenchOptions(quick=args.quick, config=args.config, out=Path(args.out), echo=echo)
     result = run_bench(load_spec(), opts)

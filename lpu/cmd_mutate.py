@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
-from .errors import UserError
+from .errors import UserError, status_printer
 from .registry import Subparsers, add_command
 
 
@@ -25,8 +24,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
     src = ensure_rtl(config) / "lpu_top.v"
     mutants = sample(enumerate_mutants(src.read_text()), args.count, args.seed)
     out = Path(args.out) / f"{config.name}-seed{args.seed}"
-    def echo(*a, **k):   # with --json, stdout is the JSON alone
-        print(*a, **k, file=sys.stderr if args.json else sys.stdout)
+    echo = status_printer(args.json)   # with --json, stdout is the JSON alone
 
     echo(f"{len(mutants)} mutants of {src} (seed {args.seed}), each against the smoke budget: the directed "
          f"programs, then {args.seeds} random programs; -j {args.jobs}")

@@ -21,8 +21,9 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from isa_spec.assembler import AsmError
     from isa_spec.errors import ConfigError, SpecError
     from isa_spec.hexfile import HexError
+    from regress.results import ResultsDBError
 
-    return (UserError, AsmError, ConfigError, SpecError, HexError, StepLimitExceeded)
+    return (UserError, AsmError, ConfigError, SpecError, HexError, StepLimitExceeded, ResultsDBError)
 
 
 def read_text(path: Path) -> str:
@@ -43,3 +44,12 @@ def require_file(path: Path) -> Path:
     if not path.is_file():
         raise UserError(f"{path}: not a regular file")
     return path
+
+
+def status_printer(json_mode: bool):
+    """print() for progress and summaries: to stderr when stdout carries a JSON document."""
+    import sys
+
+    def echo(*args, **kwargs):
+        print(*args, **kwargs, file=sys.stderr if json_mode else sys.stdout)
+    return echo

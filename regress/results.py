@@ -39,6 +39,10 @@ ADDED_COLUMNS = {"runs": ("out_dir TEXT", "args TEXT", "planned INTEGER", "funct
                  "results": ("job TEXT",)}
 
 
+class ResultsDBError(RuntimeError):
+    """The results database cannot be opened or used; the message names the file."""
+
+
 class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
@@ -67,12 +71,15 @@ class ResultsDB:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA busy_timeout=60000")
-        self.conn.executescript(SCHEMA)
-        self._migrate()
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA busy_timeout=60000")
+            self.conn.executescript(SCHEMA)
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ResultsDBError(f"{self.path}: not a usable results database ({exc})") from None
 
     def _migrate(self) -> None:
         for table, cols in ADDED_COLUMNS.items():

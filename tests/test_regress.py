@@ -190,3 +190,13 @@ def test_history_says_what_failed_since_when_and_how_often(tmp_path):
     assert h["runs"][0]["run"] == live and h["runs"][0]["status"] == "interrupted"
     assert h["run"] == ids[3]
     json.dumps(h, default=list)     # --json must serialise
+
+
+def test_a_file_that_is_not_a_results_database_is_a_one_line_error(tmp_path, capsys):
+    from lpu.cli import main
+
+    bad = tmp_path / "results.sqlite"
+    bad.write_text("this is not sqlite\n" * 100)
+    assert main(["regress", "history", "--db", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: not a usable results database" in err and "Traceback" not in err
