@@ -14,6 +14,7 @@ Immediates are expressions: numbers (decimal, 0x, 0b), symbols, `+`/`-`, parenth
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ _NAME_RE = re.compile(_NAME)
 _LABEL_RE = re.compile(rf"\s*({_NAME})\s*:")
 _STMT_RE = re.compile(rf"(\.?{_NAME})(?:\s+(.*))?")
 _COMMENT_RE = re.compile(r"[#;]")
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _SYNTAX_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
 _ATOM = re.compile(r"%hi\b|%lo\b|fx(?=\s*\()|[A-Za-z_][\w.]*|\d[\w.]*|\(")
 
@@ -133,12 +135,35 @@ def split_top(text: str) -> list[str]:
     return parts
 
 
+@functools.cache
+def _syntax_regex(syntax: str) -> tuple[re.Pattern, tuple[int, int]] | None:
+    """A regex for a template whose operands hold no parentheses, and the template's own
+    parenthesis counts; None if an operand name repeats."""
+    rx, names = [r"\s*"], set()
+    for p in _SYNTAX_TOKEN.findall(syntax):
+        if _NAME_RE.fullmatch(p):
+            if p in names:
+                return None
+            names.add(p)
+            rx.append(rf"(?P<{p}>[^\s,()](?:[^,()]*?[^\s,()])?)\s*")
+        else:
+            rx.append(re.escape(p) + r"\s*")
+    lits = "".join(p for p in _SYNTAX_TOKEN.findall(syntax) if not _NAME_RE.fullmatch(p))
+    return re.compile("".join(rx) + r"\Z"), (lits.count("("), lits.count(")"))
+
+
 def match_syntax(syntax: str, text: str) -> dict[str, str] | None:
     """Match operand text against a syntax template such as 'rd, imm(rs1)'.
 
     Returns operand name -> its text, or None. An operand's text is non-empty, has
     balanced parentheses and no top-level comma, so 'fx(1.5)(x2)' splits correctly.
     """
+    fast = _syntax_regex(syntax)
+    if fast is not None and (text.count("("), text.count(")")) == fast[1]:
+        # every parenthesis is the template's, so no operand holds one: the first match of
+        # the regex is the first match of the general search below (same order of tries)
+        m = fast[0].match(text)
+        return m.groupdict() if m else None
     parts = _SYNTAX_TOKEN.findall(syntax)
 
     def go(k: int, pos: int, got: dict[str, str]) -> dict[str, str] | None:
@@ -402,6 +427,8 @@ class _Assembler:
         raise _Fail(f"undefined symbol '{name}' (.equ and .space may only use symbols defined above them)")
 
     def _eval(self, text: str) -> int:
+        if _PLAIN_INT.fullmatch(text):   # most operands: skip the expression parser
+            return int(text)
         return _Expr(text, self._resolve, (WORD_BITS - LO_BITS, LO_BITS)).value()
 
     def _word(self, text: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -10,7 +11,7 @@ class Field:
     name: str
     slices: tuple[tuple[int, int], ...]  # (msb, lsb), msb-first
 
-    @property
+    @cached_property   # read on every encode and decode
     def width(self) -> int:
         return sum(m - lo + 1 for m, lo in self.slices)
 

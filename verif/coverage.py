@@ -375,6 +375,13 @@ class CoverageModel:
         model._recount()
         return model
 
+    def add_hits(self, delta: np.ndarray) -> None:
+        """Add hit counts sampled elsewhere (another process's model of the same bins)."""
+        if delta.shape != self.hits.shape:
+            raise ValueError(f"coverage counts of {delta.shape[0]} bins, this model has {self.hits.shape[0]}")
+        self.hits += delta
+        self._recount()
+
     def _recount(self) -> None:
         self._covered = int(((self.hits > 0) & self.possible).sum())
 

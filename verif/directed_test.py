@@ -11,14 +11,13 @@ import re
 from pathlib import Path
 
 import cocotb
-from cocotb.triggers import ClockCycles
 
 from golden_model import Iss
 from isa_spec import load_spec
 from verif.config_env import config_from_env
-from verif.harness import TraceCollector, load_program, read_state, run_to_halt, start_clock
+from verif.harness import ProgramPort
 from verif.programs import directed_programs
-from verif.retire import compare, diff_states
+from verif.retire import RtlRetire, compare, diff_states
 
 
 def iss_run(spec, config, prog) -> tuple[dict, list]:
@@ -46,32 +45,26 @@ def diff_traces(model: list, rtl: list, d: int) -> list[str]:
 async def directed_programs_match_model(dut):
     spec = load_spec()
     config = config_from_env()
-    start_clock(dut)
+    port = ProgramPort(dut, spec, config)
     failures, cycles = [], {}
-    previous = None
     only = os.environ.get("LPU_DIRECTED_FILTER")  # a regex on program names, for debugging
+    words = config["DMEM_WORDS"]
     for prog in directed_programs(spec, config):
         if only and not re.search(only, prog.name):
             continue
         expected, model_trace = iss_run(spec, config, prog)
-        await load_program(dut, prog.text, prog.data, previous)
-        collector = TraceCollector(dut)
-        collector.start()
-        try:
-            # the model's cycle count follows the documented latencies: twice that is a hang
-            await run_to_halt(dut, max_cycles=2 * expected["csr"]["cycle"] + 1000)
-        except TimeoutError as exc:
-            failures.append(f"{prog.name}: {exc} (the model halts after {expected['csr']['cycle']} cycles)")
+        # the model's cycle count follows the documented latencies: twice that is a hang
+        limit = 2 * expected["csr"]["cycle"] + 1000
+        run = await port.run(prog.text, [w & 0xFFFFFFFF for w in prog.data] + [0] * (words - len(prog.data)), limit)
+        if run.timed_out:
+            failures.append(f"{prog.name}: no halt within {limit} cycles (the model halts after "
+                            f"{expected['csr']['cycle']} cycles)")
             break
-        await ClockCycles(dut.clk, 2)
-        collector.stop()
-        actual = await read_state(dut, spec, config)
+        actual = run.state
+        rtl_trace = [RtlRetire(port.layout.unpack(r)) for r in run.trace]
         cycles[prog.name] = {"cycles": actual["csr"]["cycle"], "instret": actual["csr"]["instret"]}
-        problems = diff_states(expected, actual) + diff_traces(model_trace, collector.records, config["D"])
+        problems = diff_states(expected, actual) + diff_traces(model_trace, rtl_trace, config["D"])
         if problems:
             failures.append(f"{prog.name}: " + "; ".join(problems[:6]))
-        # the next program's loader writes only the data words that differ from this image;
-        # the core may have changed memory, so remember what is really there
-        previous = [a & 0xFFFFFFFF for a in actual["dmem"]]
     Path("directed_cycles.json").write_text(json.dumps(cycles, indent=1))
     assert not failures, f"{len(failures)} directed programs differ from the model:\n" + "\n".join(failures)

@@ -1,110 +1,85 @@
-"""cocotb-level access to the generated LPU through its documented ports (docs/rtl_ports.md):
-clocking, program loading through the host ports, running to halt, and reading the final
-architectural state through the debug port."""
+"""cocotb-level access to the generated LPU through the verification top `lpu_tb`
+(verif/tb_top.py): Python wakes once per program, not once per clock edge.
+
+A program run: write the text and data images to files, set the word counts and the cycle
+limit, flip `tb_req`, await `tb_done`. The wrapper loads the program through the host ports,
+runs the core to halt, logs every retirement (canonical records) and walks the debug port
+over the final state; ProgramPort then reads the new lines of both logs in bulk."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, Timer
+from cocotb.triggers import RisingEdge
 
 from isa_spec import Config, Spec
-from rtl_gen.top import DBG_BHI, DBG_BLO, DBG_CSR, DBG_DMEM, DBG_PC, DBG_X  # the debug port's selectors
-
-
-class TraceCollector:
-    """Samples the retirement trace port after every clock edge (a per-cycle coroutine: fine
-    for directed programs; the UVM monitor is the place for speed)."""
-
-    def __init__(self, dut):
-        from verif.retire import TRACE_PORTS
-
-        self.dut = dut
-        self.handles = {name: getattr(dut, f"rvfi_{name}") for name in TRACE_PORTS}
-        self.valid = dut.rvfi_valid
-        self.records: list = []
-        self._task = None
-
-    async def _run(self) -> None:
-        from verif.retire import RtlRetire
-
-        while True:
-            await RisingEdge(self.dut.clk)
-            await ReadOnly()
-            if int(self.valid.value):
-                self.records.append(RtlRetire({k: int(h.value) for k, h in self.handles.items()}))
-
-    def start(self) -> None:
-        self._task = cocotb.start_soon(self._run())
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+from verif.tb_top import DATA_FILE, STATE_FILE, TEXT_FILE, TRACE_FILE, parse_state, port_widths, trace_layout
 
 
 def start_clock(dut) -> None:
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
 
 
-async def load_program(dut, text: list[int], data: list[int], previous: list[int] | None = None) -> None:
-    """Hold reset, write the program and data memory (only words that differ from `previous`,
-    the data image last loaded), release reset."""
-    dut.rst.value = 1
-    dut.host_imem_we.value = 0
-    dut.host_dmem_we.value = 0
-    await RisingEdge(dut.clk)
-    dut.host_imem_we.value = 1
-    for i, w in enumerate(text):
-        dut.host_imem_addr.value = i
-        dut.host_imem_wdata.value = w & 0xFFFFFFFF
-        await RisingEdge(dut.clk)
-    dut.host_imem_we.value = 0
-    dut.host_dmem_we.value = 1
-    for i, w in enumerate(data):
-        if previous is not None and previous[i] == w:
-            continue
-        dut.host_dmem_addr.value = i
-        dut.host_dmem_wdata.value = w & 0xFFFFFFFF
-        await RisingEdge(dut.clk)
-    dut.host_dmem_we.value = 0
-    await RisingEdge(dut.clk)
-    dut.rst.value = 0
+@dataclass
+class ProgramRun:
+    """What one program did on the RTL: its trace records (canonical integers, see
+    TraceLayout), the final state (ArchState.snapshot() shape), cycles run, and whether it
+    hit the cycle limit instead of halting."""
+
+    trace: list[int]
+    state: dict
+    cycles: int
+    timed_out: bool
 
 
-async def run_to_halt(dut, max_cycles: int, step: int = 64) -> int:
-    """Run until `halted`; return the cycles waited (a multiple of step). Raises on timeout."""
-    waited = 0
-    while not int(dut.halted.value):
-        if waited >= max_cycles:
-            raise TimeoutError(f"no halt within {max_cycles} cycles")
-        await ClockCycles(dut.clk, step)
-        waited += step
-    return waited
+class _Log:
+    """The lines appended to one of the wrapper's logs since the last read."""
+
+    def __init__(self, path: Path):
+        self.path, self.fh = path, None
+
+    def new_lines(self) -> list[str]:
+        if self.fh is None:
+            self.fh = open(self.path)  # noqa: SIM115 (kept open: read incrementally)
+        return self.fh.read().split()
 
 
-async def dbg_read(dut, sel: int, idx: int) -> int:
-    dut.dbg_sel.value = sel
-    dut.dbg_idx.value = idx
-    await Timer(1, unit="ns")
-    return int(dut.dbg_rdata.value)
+class ProgramPort:
+    """Starts programs on the wrapper and collects what they did. `start` and `collect` are
+    split so that the driver starts and the monitor observes (UVM roles)."""
 
+    def __init__(self, dut, spec: Spec, config: Config, workdir: Path | None = None):
+        self.dut, self.spec, self.config = dut, spec, config
+        self.workdir = Path(workdir or Path.cwd())
+        self.layout = trace_layout(port_widths(config, spec))
+        self._trace, self._state = _Log(self.workdir / TRACE_FILE), _Log(self.workdir / STATE_FILE)
+        self._req = 0
 
-def _s32(v: int) -> int:
-    return v - (1 << 32) if v & 0x80000000 else v
+    def start(self, text: list[int], data: list[int], max_cycles: int) -> None:
+        (self.workdir / TEXT_FILE).write_text("".join(f"{w & 0xFFFFFFFF:08x}\n" for w in text))
+        (self.workdir / DATA_FILE).write_text("".join(f"{w & 0xFFFFFFFF:08x}\n" for w in data))
+        d = self.dut
+        d.tb_text_words.value = len(text)
+        d.tb_data_words.value = len(data)
+        d.tb_max_cycles.value = max_cycles
+        self._req ^= 1
+        d.tb_req.value = self._req
 
+    async def done(self) -> None:
+        await RisingEdge(self.dut.tb_done)
 
-async def read_state(dut, spec: Spec, config: Config) -> dict:
-    """The architectural state in the shape of golden_model ArchState.snapshot()."""
-    d, nb = config["D"], config["BREGS"]
-    x = [_s32(await dbg_read(dut, DBG_X, i)) for i in range(config["SREGS"])]
-    boxes = []
-    for b in range(nb):
-        lo = [_s32(await dbg_read(dut, DBG_BLO, b * d + i)) for i in range(d)]
-        hi = [_s32(await dbg_read(dut, DBG_BHI, b * d + i)) for i in range(d)]
-        boxes.append({"lo": lo, "hi": hi})
-    dmem = [_s32(await dbg_read(dut, DBG_DMEM, i)) for i in range(config["DMEM_WORDS"])]
-    csr = {c.name: await dbg_read(dut, DBG_CSR, c.number) for c in spec.csrs.values()}
-    pc = await dbg_read(dut, DBG_PC, 0)
-    return {"pc": pc, "halted": bool(int(dut.halted.value)), "trapped": bool(int(dut.trapped.value)),
-            "x": x, "boxes": boxes, "csr": csr, "dmem": dmem}
+    def collect(self) -> ProgramRun:
+        """Call right after `done`: the records and the state dump of the program that ended."""
+        trace = [int(s, 16) for s in self._trace.new_lines()]
+        state = parse_state([int(s, 16) for s in self._state.new_lines()], self.spec, self.config)
+        d = self.dut
+        state["halted"], state["trapped"] = bool(int(d.tb_halted.value)), bool(int(d.tb_trapped.value))
+        return ProgramRun(trace, state, int(d.tb_cycles.value), bool(int(d.tb_timeout.value)))
+
+    async def run(self, text: list[int], data: list[int], max_cycles: int) -> ProgramRun:
+        self.start(text, data, max_cycles)
+        await self.done()
+        return self.collect()

@@ -30,7 +30,7 @@ class RtlRetire:
     def view(self, d: int) -> dict:
         """The record in the golden model's terms (signed values, lists of writes)."""
         f = self.fields
-        out = {"pc": f["pc"], "word": f["insn"], "next_pc": f["next_pc"],
+        out = {"order": f["order"], "pc": f["pc"], "word": f["insn"], "next_pc": f["next_pc"],
                "trap": f["cause"] if f["trap"] else None, "tval": f["tval"] if f["trap"] else None,
                "x_write": (f["rd_addr"], _s32(f["rd_wdata"])) if f["rd_we"] else None,
                "b_write": (f["bd_addr"], _words(f["bd_lo"], d), _words(f["bd_hi"], d)) if f["bd_we"] else None,
@@ -43,8 +43,8 @@ class RtlRetire:
 
 
 def model_view(rec: RetireRecord) -> dict:
-    return {"pc": rec.pc, "word": rec.word, "next_pc": rec.next_pc, "trap": rec.trap, "tval": rec.tval,
-            "x_write": rec.x_write, "b_write": rec.b_write,
+    return {"order": rec.order, "pc": rec.pc, "word": rec.word, "next_pc": rec.next_pc, "trap": rec.trap,
+            "tval": rec.tval, "x_write": rec.x_write, "b_write": rec.b_write,
             "mem_writes": tuple((a, _s32(v)) for a, v in rec.mem_writes),
             "csr_writes": tuple((n, v & 0xFFFFFFFF) for n, v in rec.csr_writes),
             "branch": rec.branch, "halted": rec.halted}
@@ -75,3 +75,39 @@ def diff_states(expected: dict, actual: dict) -> list[str]:
     for i in bad[:8]:
         out.append(f"mem word {i}: model {expected['dmem'][i]:#x}, rtl {actual['dmem'][i]:#x}")
     return out
+
+
+def _bus(values) -> int:
+    out = 0
+    for i, v in enumerate(values):
+        out |= (v & 0xFFFFFFFF) << (32 * i)
+    return out
+
+
+def model_fields(rec: RetireRecord) -> dict[str, int] | None:
+    """The model's retirement as trace-port field values in the canonical form that the
+    verification top logs (verif/tb_top.py: fields without their valid bit are zero). None
+    when the record cannot be shown on the port (writes that are not one run of words, or
+    two CSR writes): a mismatch by definition."""
+    f = {"order": rec.order, "pc": rec.pc, "insn": rec.word, "next_pc": rec.next_pc, "halt": int(rec.halted)}
+    if rec.trap is not None:
+        f.update(trap=1, cause=rec.trap, tval=rec.tval or 0)
+    if rec.x_write is not None:
+        f.update(rd_we=1, rd_addr=rec.x_write[0], rd_wdata=rec.x_write[1])
+    if rec.b_write is not None:
+        addr, lo, hi = rec.b_write
+        f.update(bd_we=1, bd_addr=addr, bd_lo=_bus(lo), bd_hi=_bus(hi))
+    if rec.mem_writes:
+        base = rec.mem_writes[0][0]
+        if any(a != base + 4 * i for i, (a, _) in enumerate(rec.mem_writes)):
+            return None
+        f.update(mem_we=1, mem_addr=base, mem_count=len(rec.mem_writes), mem_wdata=_bus(v for _, v in rec.mem_writes))
+    if rec.csr_writes:
+        if len(rec.csr_writes) > 1:
+            return None
+        (num, value), = rec.csr_writes
+        f.update(csr_we=1, csr_addr=num, csr_wdata=value)
+    if rec.branch is not None:
+        pred, taken, counter = rec.branch
+        f.update(br_valid=1, br_pred=int(pred), br_taken=int(taken), br_counter=counter)
+    return f

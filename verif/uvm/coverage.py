@@ -1,5 +1,6 @@
-"""The coverage collector: samples the functional coverage model (verif/coverage.py) with
-every retirement the scoreboard has checked, and saves it for merging across runs."""
+"""The coverage collector: accumulates the functional coverage (verif/coverage.py) of every
+program the scoreboard has checked (the checker samples each retirement and sends the hit
+counts per program), and saves it for merging across runs."""
 
 from __future__ import annotations
 
@@ -16,9 +17,8 @@ class LpuCoverage(uvm_subscriber):
         self.out = ConfigDB().get(self, "", "coverage_out")
         ConfigDB().set(None, "*", "coverage_model", self.model)  # coverage-driven sequences read it
 
-    def write(self, item):
-        rec, pre = item
-        self.model.sample(rec, pre)
+    def write(self, hits):
+        self.model.add_hits(hits)
 
     def report_phase(self):
         self.logger.info(f"functional coverage {self.model.percent():.1f} % "

@@ -21,7 +21,7 @@ class LpuEnv(uvm_env):
     def connect_phase(self):
         self.driver.seq_item_port.connect(self.seqr.seq_item_export)
         self.driver.program_ap.connect(self.scoreboard.program_in.analysis_export)
-        self.monitor.ap.connect(self.scoreboard.retire_in.analysis_export)
-        self.driver.final_ap.connect(self.scoreboard.final_in.analysis_export)
+        self.monitor.ap.connect(self.scoreboard.run_in.analysis_export)
         self.scoreboard.cov_ap.connect(self.coverage.analysis_export)
         self.driver.scoreboard = self.scoreboard
+        self.driver.observed = self.monitor.observed

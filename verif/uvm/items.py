@@ -1,10 +1,10 @@
-"""Sequence items: a program to run, and one retirement seen on the trace port."""
+"""Sequence items: a program to run, and what one program did on the RTL."""
 
 from __future__ import annotations
 
 from pyuvm import uvm_sequence_item
 
-from verif.retire import RtlRetire
+from verif.harness import ProgramRun
 
 
 class ProgramItem(uvm_sequence_item):
@@ -18,17 +18,13 @@ class ProgramItem(uvm_sequence_item):
         return f"{self.get_name()} ({len(self.text)} instructions, {self.origin})"
 
 
-class RetireItem(uvm_sequence_item):
-    """One record of the retirement trace port."""
+class ProgramRunItem(uvm_sequence_item):
+    """One program as observed on the RTL: every record of the retirement trace port, the
+    final architectural state read through the debug port, cycles, and a timeout flag."""
 
-    def __init__(self, name: str, rtl: RtlRetire):
+    def __init__(self, name: str, run: ProgramRun):
         super().__init__(name)
-        self.rtl = rtl
+        self.run = run
 
-
-class FinalStateItem(uvm_sequence_item):
-    """The architectural state read through the debug port after the core halted."""
-
-    def __init__(self, name: str, program: ProgramItem, state: dict, cycles: int):
-        super().__init__(name)
-        self.program, self.state, self.cycles = program, state, cycles
+    def __str__(self) -> str:
+        return f"{self.get_name()} ({len(self.run.trace)} retirements, {self.run.cycles} cycles)"

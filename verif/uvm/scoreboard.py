@@ -1,19 +1,17 @@
-"""The scoreboard: steps the golden model once per retirement seen on the trace port and
-compares them field by field; compares the final architectural state and counters. The first
-mismatch is reported with the instruction, its disassembly, expected vs actual and the last
-retirements, and stops the comparison for that test."""
+"""The scoreboard: checks every program the monitor observed against the golden model
+(verif/checker.py: each retirement record, then the final architectural state and counters)
+and reports the first failure with the instruction, expected vs actual and the last
+retirements. The check runs in a worker process, one program behind the simulator; the
+scoreboard collects the verdicts in program order and publishes each program's coverage."""
 
 from __future__ import annotations
 
+import os
 from collections import deque
 
 from pyuvm import ConfigDB, uvm_analysis_port, uvm_component, uvm_subscriber
 
-from golden_model import Iss
-from isa_spec.disassembler import disassemble
-from verif.retire import compare, diff_states
-
-HISTORY = 8
+from verif.checker import CheckerPool, ProgramChecker
 
 
 class _Input(uvm_subscriber):
@@ -29,70 +27,50 @@ class _Input(uvm_subscriber):
 
 class LpuScoreboard(uvm_component):
     def build_phase(self):
-        self.spec = ConfigDB().get(self, "", "spec")
-        self.config = ConfigDB().get(self, "", "config")
+        db = ConfigDB()
+        checker = ProgramChecker(db.get(self, "", "spec"), db.get(self, "", "config"),
+                                 db.get(self, "", "program_port").layout, db.get(self, "", "max_cycles"))
+        # LPU_CHECK_WORKERS=0 checks inline (one process: easier to debug)
+        self.pool = CheckerPool(checker, int(os.environ.get("LPU_CHECK_WORKERS", "1")))
         self.program_in = _Input("program_in", self, self.start_program)
-        self.retire_in = _Input("retire_in", self, self.check_retire)
-        self.final_in = _Input("final_in", self, self.check_final)
-        self.cov_ap = uvm_analysis_port("cov_ap", self)   # (model record, pre-state) per retirement
+        self.run_in = _Input("run_in", self, self.check_run)
+        self.cov_ap = uvm_analysis_port("cov_ap", self)   # coverage hit counts, one array per program
         self.failures: list[str] = []
         self.programs = self.retired = 0
-        self.iss = None
+        self.pending: deque = deque()
+        db.set(None, "*", "coverage_settle", self.settle)   # sequences that steer on coverage call it
 
     @property
     def failed(self) -> bool:
         return bool(self.failures)
 
     def start_program(self, item) -> None:
-        self.program = item
-        self.iss = Iss(self.config, self.spec, cycle_source=lambda: self.rtl_value)
-        self.iss.load_program(item.text, [v - (1 << 32) if v & 0x80000000 else v for v in item.data])
-        self.history: deque = deque(maxlen=HISTORY)
-        self.rtl_value = 0
+        self.pending.append(item)
 
-    def _fail(self, text: str) -> None:
-        self.failures.append(f"{self.program.origin}: {text}")
-        self.logger.error(f"{self.program.origin}: {text}")
-
-    def check_retire(self, item) -> None:
-        if self.failed or self.iss is None:
-            return
-        rtl = item.rtl
-        if self.iss.state.halted:
-            self._fail(f"the RTL retired pc {rtl.fields['pc']:#x} after the model halted")
-            return
-        from verif.coverage import pre_state
-
-        pre = pre_state(self.iss)
-        # the cycle counter is the RTL's: a csrr of it reads this value in the model
-        self.rtl_value = rtl.fields["rd_wdata"]
-        rec = self.iss.step()
-        problems = compare(rtl, rec, self.config["D"])
-        line = f"{rec.order:6d} pc {rec.pc:#06x}  {rec.word:08x}  {disassemble(rec.word)}"
-        if problems:
-            last = "\n".join("    " + h for h in self.history) or "    (none)"
-            self._fail("retirement mismatch\n"
-                       f"  instruction: {line.strip()}\n"
-                       + "".join(f"  {p}\n" for p in problems)
-                       + f"  last {len(self.history)} retired:\n{last}")
-            return
-        self.history.append(line)
-        self.retired += 1
-        self.cov_ap.write((rec, pre))
-
-    def check_final(self, item) -> None:
+    def check_run(self, item) -> None:
+        program = self.pending.popleft()
         self.programs += 1
-        if self.failed:
-            return
-        if not self.iss.state.halted:
-            self._fail(f"the RTL halted at pc {item.state['pc']:#x}, the model has not (it is at "
-                       f"pc {self.iss.state.pc:#x})")
-            return
-        expected = self.iss.state.snapshot()
-        expected["dmem"] = list(self.iss.state.dmem)
-        problems = diff_states(expected, item.state)
-        if problems:
-            self._fail("final state differs: " + "; ".join(problems[:8]))
+        if not self.failed:
+            self.pool.submit(program, program.text, program.data, item.run)
+        self._collect(wait=False)
+
+    def settle(self) -> None:
+        """Wait for every submitted check (coverage and verdicts are then up to date)."""
+        self._collect(wait=True)
+
+    def _collect(self, wait: bool) -> None:
+        for program, r in self.pool.results(wait):
+            if self.failed:
+                continue   # the first failure stops the comparison for this test
+            self.retired += r.retired
+            self.cov_ap.write(r.coverage)
+            if r.failure:
+                self.failures.append(f"{program.origin}: {r.failure}")
+                self.logger.error(f"{program.origin}: {r.failure}")
+
+    def extract_phase(self):
+        self.settle()
+        self.pool.close()
 
     def check_phase(self):
         if self.failures:   # raised, not asserted: the report reads better without assert rewriting

@@ -11,6 +11,15 @@ from isa_spec.assembler import assemble
 from .items import ProgramItem
 
 
+def _prefetcher(spec: Spec, config: Config):
+    """Programs generated ahead in a worker process; LPU_PREFETCH=0 generates inline."""
+    import os
+
+    from verif.prefetch import ProgramPrefetcher
+
+    return ProgramPrefetcher(spec, config, int(os.environ.get("LPU_PREFETCH", "4")))
+
+
 def _image(data: list[int], words: int) -> list[int]:
     return [v & 0xFFFFFFFF for v in data] + [0] * (words - len(data))
 
@@ -60,15 +69,18 @@ class RandomProgramSeq(uvm_sequence):
         self.spec, self.config, self.seed, self.count, self.knobs = spec, config, seed, count, knobs
 
     async def body(self):
-        from verif.generator import Knobs, generate
+        from verif.generator import Knobs
 
         knobs = self.knobs or Knobs.uniform(self.spec)
-        for s in range(self.seed, self.seed + self.count):
-            g = generate(self.spec, self.config, s, knobs)
+        gen = _prefetcher(self.spec, self.config)
+        jobs = ((s, knobs) for s in range(self.seed, self.seed + self.count))
+        for g in gen.programs(jobs):
+            s = g.seed
             item = ProgramItem(f"random_seed{s}", g.text, _image(g.data, self.config["DMEM_WORDS"]),
                                f"random seed {s}", g.asm)
             await self.start_item(item)
             await self.finish_item(item)
+        gen.close()
 
 
 class CoverageDrivenProgramSeq(uvm_sequence):
@@ -90,6 +102,7 @@ class CoverageDrivenProgramSeq(uvm_sequence):
         base = knobs = Knobs.uniform(self.spec)
         for i in range(self.count):
             if i and i % self.batch == 0:
+                ConfigDB().get(None, "", "coverage_settle")()   # the checks of every program so far
                 knobs = steer(self.spec, model, base)
             s = program_seed(self.seed, i)
             g = generate(self.spec, self.config, s, knobs)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import os
 
+import cocotb
 import pyuvm
 from pyuvm import ConfigDB, uvm_test
 
 from isa_spec import load_spec
 from verif.config_env import config_from_env
+from verif.harness import ProgramPort
 
 from .env import LpuEnv
 from .sequences import AsmFileSeq, CoverageDrivenProgramSeq, DirectedProgramSeq, RandomProgramSeq
@@ -26,6 +28,8 @@ class LpuBaseTest(uvm_test):
         db.set(None, "*", "config", self.config)
         db.set(None, "*", "max_cycles", int(os.environ.get("LPU_MAX_CYCLES", "500000")))
         db.set(None, "*", "coverage_out", os.environ.get("LPU_COVERAGE_OUT", ""))
+        # the "virtual interface": the verification top's program port, shared by driver and monitor
+        db.set(None, "*", "program_port", ProgramPort(cocotb.top, self.spec, self.config))
         self.env = LpuEnv("env", self)
 
     def make_sequence(self):
