@@ -57,7 +57,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("file", nargs="?", help="an assembly program (.s)")
     p.add_argument("--random", action="store_true", help="constrained-random programs")
     p.add_argument("--coverage-driven", action="store_true",
-                   help="generated programs steered toward this run's coverage holes (batches of 4)")
+                   help="generated programs aimed at this run's coverage holes (after one uniform program)")
     p.add_argument("--directed", action="store_true", help="the spec's examples and examples/*.s")
     p.add_argument("--only", help="with --directed: a regex on program names")
     p.add_argument("--seed", type=int, default=1, help="first random seed (default 1)")

@@ -20,7 +20,7 @@ from isa_spec import Spec
 from .jobs import Job
 
 RANDOM_PROGRAMS = 2      # nightly: programs per random job
-CDG_PROGRAMS = 12       # nightly: programs per coverage-driven job (3 batches of 4)
+CDG_PROGRAMS = 12       # nightly: programs per coverage-driven job (1 uniform, then targeted)
 CDG_EVERY = 10           # nightly: one coverage-driven job per this many random seeds
 
 

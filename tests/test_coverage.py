@@ -7,7 +7,7 @@ from golden_model import Iss, RetireRecord
 from golden_model.decode import Decoder
 from isa_spec import load_spec, make_config
 from isa_spec.assembler import assemble
-from verif.closure import compare, run_closure, run_program, steer
+from verif.closure import compare, run_closure, run_program
 from verif.coverage import CoverageModel, PreState, merge, pre_state
 from verif.generator import Knobs, generate
 
@@ -174,22 +174,8 @@ def test_json_round_trip_and_merge_errors():
         CoverageModel.from_json('{"hits": {}}', SPEC)
 
 
-def test_steer_aims_at_the_holes():
-    m = CoverageModel(SPEC, DEFAULT)
-    m.hits[:] = 1
-    m.hits[m.index["hazard/fmul/3"]] = 0
-    m.hits[m.index["trap/dim_fault"]] = 0
-    m._recount()
-    k = steer(SPEC, m, Knobs.uniform(SPEC))
-    assert max(k.instr_weights, key=k.instr_weights.get) == "fmul"
-    assert max(k.hazard_weights, key=k.hazard_weights.get) == "3"
-    assert max(k.trap_weights, key=k.trap_weights.get) == "dim_fault"
-    assert k.trap_prob > Knobs.uniform(SPEC).trap_prob
-    assert min(k.instr_weights.values()) > 0  # closed instructions still appear as fillers
-
-
 def test_closure_curve_is_monotone():
-    r = run_closure(SPEC, make_config(SPEC, "tiny"), "random", 3, 3000, batch=2)
+    r = run_closure(SPEC, make_config(SPEC, "tiny"), "random", 3, 3000)
     xs, ys = zip(*r.curve, strict=True)
     assert list(xs) == sorted(xs) and list(ys) == sorted(ys) and r.retired >= 3000
 
@@ -197,7 +183,7 @@ def test_closure_curve_is_monotone():
 @pytest.mark.parametrize("seed", [0, 1])
 def test_driven_closure_beats_random(seed, record_property):
     budget = 60_000
-    driven, rand, ratio = compare(SPEC, DEFAULT, seed, budget, batch=4)
+    driven, rand, ratio = compare(SPEC, DEFAULT, seed, budget)
     assert driven.retired_to_full is not None and driven.retired_to_full <= budget, driven.holes
     assert driven.model.holes() == [] and driven.percent == 100.0
     reached = rand.retired_to_full if rand.retired_to_full is not None else f">{rand.retired}"

@@ -1,24 +1,28 @@
-"""Coverage-driven stimulus: a closed loop from coverage holes to generator knobs.
+"""Coverage-driven stimulus: a closed loop from coverage holes to targeted programs.
 
-Each iteration generates a batch of programs, runs them on the ISS (sampling coverage with
-pre_state before every step) into the running model, then, for the "driven" strategy, reads
-the holes and steers the Knobs toward them; "random" keeps Knobs.uniform. Program i of a run
-has the same seed under both strategies, so the curves differ only by the steering.
+Each program runs on the ISS (sampling coverage with pre_state before every step) into the
+running model. "random" generates every program with Knobs.uniform. "driven" starts the
+same way (WARMUP programs, identical to random's), then reads the holes after every program
+and generates the next one from targeted items aimed at them (verif/targets.py: one-hot
+knobs per item, packed so that one instruction fills every compatible hole it can), with no
+random filler items; as holes close, the programs shrink. Program i of a run has the same
+seed under both strategies, so both are reproducible from the seed.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field, replace
+import random
+from dataclasses import dataclass, field
 
 from golden_model import Iss
 from isa_spec import Config, Spec
 
 from .coverage import CoverageModel, pre_state
-from .generator import BOX_CLASSES, IMM_CLASSES, GeneratedProgram, Knobs, generate
+from .generator import GeneratedProgram, Knobs, generate, generate_targeted
+from .targets import plan
 
 STEP_LIMIT = 200_000  # per program; generated programs halt far earlier
-FOCUS, BACKGROUND = 4.0, 0.15  # weight per hole / weight of what has no hole left
+WARMUP = 1  # uniform programs before targeting: while nearly every bin is a hole, any item fills some
 
 
 @dataclass
@@ -62,101 +66,49 @@ def run_program(spec: Spec, config: Config, prog: GeneratedProgram, model: Cover
     raise RuntimeError(f"program seed {prog.seed} did not halt within {STEP_LIMIT} steps")
 
 
-def steer(spec: Spec, model: CoverageModel, base: Knobs) -> Knobs:
-    """Knobs aimed at the current holes: weights of what has holes rise with their number,
-    weights of what is closed drop to a background level (never zero: fillers use them)."""
-    holes = model.holes()
-    if not holes:
-        return base
-    instr, hazard, imm, box, trap, csr, pattern = (Counter() for _ in range(7))
-    zero_reg = loops = illegal = 0
-    classes = set(IMM_CLASSES)
-    for h in holes:
-        p = h.split("/")
-        group = p[0]
-        if group in ("instr", "field", "box", "hazard", "branch"):
-            instr[p[1]] += 1
-        if group == "field":
-            cls = p[3]
-            if cls in classes:
-                imm[cls] += 1
-            elif cls in spec.csrs:
-                csr[cls] += 1
-            elif cls.endswith("0"):
-                zero_reg += 1
-        elif group in ("hazard", "hazard_kind"):
-            hazard[p[2]] += 1
-        elif group in ("box", "boxclass"):
-            c = p[-1]
-            for g in (BOX_CLASSES if c == "plain" else (c,)):
-                box[g] += 1
-        elif group == "trap":
-            trap[p[1]] += 1
-            illegal += len(p) > 2
-        elif group == "pred":
-            loops += 1
-            saturated = p[1] in ("counter0", "counter3")
-            pattern["rare" if saturated else "alternate"] += 1
-            pattern["random"] += 1
-        elif group == "branch":
-            loops += 1
-
-    def weights(old: dict[str, float], boost: Counter) -> dict[str, float]:
-        if not boost:
-            return dict(old)
-        return {k: (1.0 + FOCUS * boost[k]) if boost[k] else BACKGROUND for k in old}
-
-    k = replace(base,
-                instr_weights=weights(base.instr_weights, instr),
-                hazard_weights=weights(base.hazard_weights, hazard),
-                imm_class_weights=weights(base.imm_class_weights, imm),
-                box_class_weights=weights(base.box_class_weights, box),
-                trap_weights=weights(base.trap_weights, trap),
-                csr_weights=weights(base.csr_weights, csr),
-                pattern_weights=weights(base.pattern_weights, pattern))
-    if trap:
-        k.trap_prob = min(0.3, base.trap_prob * (1 + sum(trap.values())))
-    if illegal:
-        k.illegal_prob = min(0.2, base.illegal_prob * (1 + illegal))
-    if loops:
-        k.loop_prob = min(0.35, base.loop_prob * (1 + loops))
-    if zero_reg:
-        k.zero_reg_prob = min(0.35, base.zero_reg_prob * (1 + zero_reg / 4))
-    return k
+def driven_program(spec: Spec, config: Config, model: CoverageModel, seed: int, index: int,
+                   base: Knobs, warmup: int = WARMUP) -> GeneratedProgram:
+    """Program `index` of a coverage-driven run: uniform random for the first `warmup`
+    programs (the same as the random strategy's), then targeted items for the holes of
+    `model` as it is now (verif/targets.py). Reproducible from the seed and the model."""
+    s = program_seed(seed, index)
+    if index < warmup or not model.holes():
+        return generate(spec, config, s, base)
+    targets = plan(model, base, random.Random(s))
+    return generate_targeted(spec, config, s, targets, base)
 
 
 def run_closure(spec: Spec, config: Config, strategy: str, seed: int, budget_instructions: int,
-                batch: int = 4, knobs: Knobs | None = None) -> ClosureResult:
-    """Run batches until every bin is hit or the budget of retired instructions is spent."""
+                warmup: int = WARMUP, knobs: Knobs | None = None) -> ClosureResult:
+    """Run programs until every bin is hit or the budget of retired instructions is spent.
+    "random": Knobs.uniform throughout; "driven": `warmup` uniform programs, then each
+    program is planned from the holes left by all before it."""
     if strategy not in ("driven", "random"):
         raise ValueError(f"strategy must be 'driven' or 'random', got {strategy!r}")
     base = knobs or Knobs.uniform(spec)
     model = CoverageModel(spec, config)
-    current, retired, index, full = base, 0, 0, None
+    retired, index, full = 0, 0, None
     curve = [(0, 0.0)]
     while retired < budget_instructions and full is None:
-        for _ in range(batch):
-            prog = generate(spec, config, program_seed(seed, index), current)
-            index += 1
-            n, done = run_program(spec, config, prog, model)
-            retired += n
-            curve.append((retired, model.percent()))
-            if done:
-                full = retired
-                break
-            if retired >= budget_instructions:
-                break
         if strategy == "driven":
-            current = steer(spec, model, base)
+            prog = driven_program(spec, config, model, seed, index, base, warmup)
+        else:
+            prog = generate(spec, config, program_seed(seed, index), base)
+        index += 1
+        n, done = run_program(spec, config, prog, model)
+        retired += n
+        curve.append((retired, model.percent()))
+        if done:
+            full = retired
     return ClosureResult(strategy, config.name, seed, curve, retired, full, index, model.holes(), model)
 
 
-def compare(spec: Spec, config: Config, seed: int, budget_instructions: int, batch: int = 4
+def compare(spec: Spec, config: Config, seed: int, budget_instructions: int, warmup: int = WARMUP
             ) -> tuple[ClosureResult, ClosureResult, float]:
     """Driven and random on the same seeds and budget, and the ratio random / driven of the
     retired instructions to 100 % (random's budget if it never got there: a lower bound)."""
-    driven = run_closure(spec, config, "driven", seed, budget_instructions, batch)
-    rand = run_closure(spec, config, "random", seed, budget_instructions, batch)
+    driven = run_closure(spec, config, "driven", seed, budget_instructions, warmup)
+    rand = run_closure(spec, config, "random", seed, budget_instructions)
     if driven.retired_to_full is None:
         return driven, rand, 0.0
     r = rand.retired_to_full if rand.retired_to_full is not None else rand.retired

@@ -447,6 +447,10 @@ class Knobs:
     inconsistent_temp_prob: float = 0.15
     value_prob: float = 0.08              # corner values loaded into registers
     zero_reg_prob: float = 0.1            # x0 as an operand
+    # Targeted items only (verif/targets.py); empty or None leaves random generation unchanged.
+    reg_pins: dict[str, tuple[int, ...]] = field(default_factory=dict)  # operand -> allowed indices
+    branch_outcome: str | None = None     # "taken" / "not_taken": operand values proven by the oracle
+    trap_mode: str | None = None          # the TrapRecipe mode a trap item uses
 
     @classmethod
     def uniform(cls, spec: Spec) -> Knobs:
@@ -460,6 +464,16 @@ class Knobs:
 
 
 @dataclass
+class Target:
+    """One item of a targeted program: an instruction, a trap cause or a counted loop
+    ('instr', 'trap', 'loop'), generated under its own knobs (often one-hot weights)."""
+
+    kind: str
+    name: str
+    knobs: Knobs
+
+
+@dataclass
 class GeneratedProgram:
     asm: str
     text: list[int]
@@ -467,6 +481,11 @@ class GeneratedProgram:
     seed: int
     config: str = ""
     trap_sites: dict[int, str] = field(default_factory=dict)  # pc (or bad fetch pc) -> cause
+
+
+def _index(reg: str) -> int:
+    """The index of a register name (x12 -> 12)."""
+    return int(re.sub(r"\D", "", reg))
 
 
 def _pick(rng: random.Random, weights: dict[str, float], keys=None):
@@ -578,8 +597,10 @@ class _Analysis:
         if missing:
             raise GeneratorError("the trap handler needs " + ", ".join(missing))
         rng = random.Random(0)
-        self.never_taken = {n: self._never_taken(spec, config, n, rng) for n in ins if r[n].conditional}
+        self.never_taken = {n: self._fixed_outcome(spec, config, n, rng, taken=False) for n in ins if r[n].conditional}
         self.recipes = self._recipes(spec, config, rng)
+        rng = random.Random(1)
+        self.always_taken = {n: self._fixed_outcome(spec, config, n, rng, taken=True) for n in ins if r[n].conditional}
         s = o._fresh()
         s.pc = 4 * config["IMEM_WORDS"]
         self.fetch_cause = spec.trap_by_code(o.iss.step().trap).name
@@ -609,8 +630,10 @@ class _Analysis:
                 out.setdefault(side, n)
         return out if len(out) == 2 else {}
 
-    def _never_taken(self, spec: Spec, config: Config, name: str, rng: random.Random) -> list[dict]:
-        """Scalar source values under which the branch is not taken for any box or temperature."""
+    def _fixed_outcome(self, spec: Spec, config: Config, name: str, rng: random.Random,
+                       taken: bool) -> list[dict]:
+        """Scalar source values under which the branch is always `taken` (or always not) for
+        any box or temperature."""
         ro = self.roles[name]
         # With box operands the outcome also depends on boxes and temperatures: only the int
         # extremes are candidates there (sampled below, never trusted to be exact).
@@ -624,7 +647,7 @@ class _Analysis:
             boxes = {op: (np.array(a[2 * (j % 2)]), np.array(a[2 * (j % 2) + 1]))
                      for j, op in enumerate(ro.b_reads)}
             samples.append((boxes, temperatures(spec, rng, consistent=i % 3 != 0)))
-        return [c for c in cands if not any(self.oracle.taken(name, c, boxes=b, csr=t) for b, t in samples)]
+        return [c for c in cands if all(self.oracle.taken(name, c, boxes=b, csr=t) == taken for b, t in samples)]
 
     def _recipes(self, spec: Spec, config: Config, rng: random.Random) -> dict[str, list[TrapRecipe]]:
         """Every stimulus kind the generator knows, classified by the trap it raises."""
@@ -783,12 +806,44 @@ class _Gen(_Stim):
             return rng.choice((-1, -2, rng.randint(lo + 1, -1)))
         return {"min": lo, "max": hi}.get(cls, 0)
 
-    def _src(self) -> str:
+    def _pinned(self, o: str | None, pool: list[str], zero: str | None = None) -> list[str] | None:
+        """The registers of `pool` (plus the zero register) a targeted item allows for operand
+        `o`; None when `o` is not pinned or no allowed register is available."""
+        if o is None or o not in self.k.reg_pins:
+            return None
+        allowed = set(self.k.reg_pins[o])
+        out = [r for r in ([zero] if zero else []) + pool if _index(r) in allowed]
+        return out or None
+
+    def _src(self, o: str | None = None) -> str:
+        if (pins := self._pinned(o, self.free, self.x0)) is not None:
+            return self.rng.choice(pins)
         return self.x0 if self.rng.random() < self.k.zero_reg_prob else self.rng.choice(self.free)
 
-    def _dest_x(self, avoid=frozenset()) -> str:
+    def _dest_x(self, avoid=frozenset(), o: str | None = None) -> str:
         pool = [r for r in self.free if r not in avoid]
+        if (pins := self._pinned(o, pool, self.x0)) is not None:
+            return self.rng.choice(pins)
         return self.x0 if not pool or self.rng.random() < self.k.zero_reg_prob else self.rng.choice(pool)
+
+    def _breg(self, o: str | None = None, avoid=()) -> str:
+        pool = [b for b in self.bregs if b not in avoid] or self.bregs
+        pins = self._pinned(o, pool) or self._pinned(o, self.bregs)
+        return self.rng.choice(pins if pins is not None else pool)
+
+    def _pin_boxes(self, operands: tuple[str, ...], regs: list[str]) -> list[str]:
+        """Box source registers: pinned operands first, the others kept unless they collide."""
+        out = list(regs)
+        pinned = [j for j, o in enumerate(operands[:len(regs)]) if o in self.k.reg_pins]
+        for j in pinned:
+            out[j] = self._breg(operands[j], avoid=[out[i] for i in pinned if i < j])
+        for j in range(len(out)):
+            if j not in pinned and out[j] in [out[i] for i in pinned]:
+                out[j] = self._breg(avoid=out)
+        return out
+
+    def _zero_pinned(self, o: str) -> bool:
+        return self.k.reg_pins.get(o) == (_index(self.x0),)
 
     def _csr(self, ro: Roles) -> str:
         if ro.csr_write:
@@ -913,18 +968,19 @@ class _Gen(_Stim):
         producible, constrained = [], {}
         for o in ro.x_reads:
             if o in values:
-                if values[o] == 0 and rng.random() < 0.5:
+                pinned = o in self.k.reg_pins
+                if values[o] == 0 and (self._zero_pinned(o) if pinned else rng.random() < 0.5):
                     ops[o] = self.x0
                 else:
                     constrained[o] = values[o]
             else:
-                ops[o] = self._src()
+                ops[o] = self._src(o)
                 if ops[o] != self.x0:
                     producible.append(ops[o])
         taken = set(ops.values())
         for o in constrained:
             pool = [r for r in self.free if r not in taken]
-            ops[o] = rng.choice(pool)
+            ops[o] = rng.choice(self._pinned(o, pool) or pool)
             taken.add(ops[o])
         loads: list[tuple[str, int]] = []  # (box register, byte address of its value)
         if ro.b_reads and name in self.a.box_ops and self.box_ok:
@@ -933,6 +989,8 @@ class _Gen(_Stim):
             regs = rng.sample(self.bregs, min(len(ro.b_reads), len(self.bregs)))
             if len(regs) > 1 and rng.random() < 0.1:
                 regs[1] = regs[0]  # the same register twice: identical boxes
+            if any(o in self.k.reg_pins for o in ro.b_reads):
+                regs = self._pin_boxes(ro.b_reads, regs)
             first = rng.randrange(2)
             for j, o in enumerate(ro.b_reads):
                 ops[o] = regs[j % len(regs)]
@@ -940,7 +998,7 @@ class _Gen(_Stim):
                     loads.append((ops[o], 4 * (slot + 2 * self.D * ((first + j) % 2))))
         else:
             for o in ro.b_reads:
-                ops[o] = rng.choice(self.bregs)
+                ops[o] = self._breg(o) if o in self.k.reg_pins else rng.choice(self.bregs)
                 producible.append(ops[o])
         for op in ins.operands:
             if op.name in ops:
@@ -952,9 +1010,9 @@ class _Gen(_Stim):
             elif op.kind == "csr":
                 ops[op.name] = self._csr(ro)
             elif op.name in ro.x_writes:
-                ops[op.name] = self._dest_x()
+                ops[op.name] = self._dest_x(o=op.name)
             elif op.name in ro.b_writes:
-                ops[op.name] = rng.choice(self.bregs)
+                ops[op.name] = self._breg(op.name) if op.name in self.k.reg_pins else rng.choice(self.bregs)
         srcs = {ops[o] for o in ro.sources if ops[o] != self.x0}
         avoid = srcs | taken
         for reg, addr in loads:  # constrained registers are set after these: usable as temporaries
@@ -1012,7 +1070,8 @@ class _Gen(_Stim):
         if ro.mem:
             self._address(name, self._in_range(ro), values)
         if ro.dim_ops:  # corners: the first and last dimension
-            values[ro.dim_ops[0]] = self.rng.choice((0, self.D - 1, self.rng.randrange(self.D)))
+            d = ro.dim_ops[0]
+            values[d] = 0 if self._zero_pinned(d) else self.rng.choice((0, self.D - 1, self.rng.randrange(self.D)))
         self.main(name, values)
 
     def _address(self, name: str, addr: int, values: dict) -> None:
@@ -1021,7 +1080,8 @@ class _Gen(_Stim):
         ro = self.roles[name]
         base = next(o for o in ro.addr_ops if o in ro.x_reads)
         offs = [op for op in self.spec.instructions[name].operands if op.name in ro.addr_ops and op.name != base]
-        if len(offs) == 1 and self.rng.random() < self.k.zero_reg_prob:
+        absolute = self._zero_pinned(base) if base in self.k.reg_pins else self.rng.random() < self.k.zero_reg_prob
+        if len(offs) == 1 and absolute:
             lo, hi = imm_range(offs[0])
             if lo <= to_s32(addr) <= hi:
                 values.update({offs[0].name: to_s32(addr), base: 0})
@@ -1063,11 +1123,25 @@ class _Gen(_Stim):
                 self._resumed(resume)
                 return
             if self.a.never_taken.get(name):
-                values = dict(self.rng.choice(self.a.never_taken[name]))
+                values = self._choose_values(self.a.never_taken[name])
                 self.main(name, values, label=lambda pc: str(off), comment="never taken")
                 return
         lbl = self._forward()
-        self.main(name, label=lambda pc: lbl)
+        self.main(name, self._outcome_values(name), label=lambda pc: lbl)
+
+    def _outcome_values(self, name: str) -> dict:
+        """Source values that give a targeted item's branch outcome (none for random items);
+        among them, those that agree with zero-register pins."""
+        want = self.k.branch_outcome
+        if want is None:
+            return {}
+        return self._choose_values((self.a.always_taken if want == "taken" else self.a.never_taken).get(name) or [{}])
+
+    def _choose_values(self, table: list[dict]) -> dict:
+        """One entry of an oracle table; with pins, one that agrees with zero-register pins."""
+        if self.k.reg_pins:
+            table = [v for v in table if all(v[o] == 0 for o in v if self._zero_pinned(o))] or table
+        return dict(self.rng.choice(table))
 
     def direct(self, name: str) -> None:
         op, cls = self._label_class(name)
@@ -1105,7 +1179,8 @@ class _Gen(_Stim):
             pc = self.main(name, values, comment="fetch fault")
             self._resumed(resume)
             return pc
-        if not offs or rng.random() > self.k.zero_reg_prob or 4 * self.words + 200 > 2047:
+        through_x0 = self._zero_pinned(tgt) if tgt in self.k.reg_pins else rng.random() <= self.k.zero_reg_prob
+        if not offs or not through_x0 or 4 * self.words + 200 > 2047:
             lbl = self._forward(rng.randint(0, 2))
             values[tgt] = f"{lbl} - {total}" if total >= 0 else f"{lbl} + {-total}"
             return self.main(name, values)
@@ -1115,7 +1190,7 @@ class _Gen(_Stim):
         ops = {tgt: self.x0}
         for op in self.spec.instructions[name].operands:
             if op.name in ro.x_writes:
-                ops[op.name] = self._dest_x()
+                ops[op.name] = self._dest_x(o=op.name)
         ops[offs[0].name] = lbl
         pc = self.emit(name, ops)
         self.label(lbl)
@@ -1123,9 +1198,12 @@ class _Gen(_Stim):
 
     def trap(self, cause: str) -> None:
         rng = self.rng
-        kinds = sorted({r.kind for r in self.a.recipes[cause]})
+        recipes = self.a.recipes[cause]
+        if self.k.trap_mode is not None:
+            recipes = [r for r in recipes if r.mode == self.k.trap_mode] or recipes
+        kinds = sorted({r.kind for r in recipes})
         kind = rng.choice(kinds)
-        rec = rng.choice([r for r in self.a.recipes[cause] if r.kind == kind])
+        rec = rng.choice([r for r in recipes if r.kind == kind])
         if rec.kind == "word":
             pc = self.word(self.recipe_word(rec), f"{cause}: {rec.mode} {rec.ins or ''}".rstrip())
         elif rec.kind == "mem":
@@ -1278,20 +1356,43 @@ class _Gen(_Stim):
         self.handler_words = n
         return out
 
-    def run(self, seed: int) -> GeneratedProgram:
+    def targeted(self, targets: list[Target]) -> None:
+        """One item per target, each under its own knobs, until IMEM is full."""
+        base, self.pending = self.k, []
+        try:
+            for t in targets:
+                self.k = t.knobs
+                m = self._mark()
+                try:
+                    {"instr": self.instruction, "trap": self.trap, "loop": lambda _: self.loop()}[t.kind](t.name)
+                except _Full:
+                    self._rollback(m)
+                    break
+                self._tick()
+        finally:
+            for p in self.pending:
+                self.label(p[0])
+            self.pending, self.k = [], base
+
+    def run(self, seed: int, targets: list[Target] | None = None) -> GeneratedProgram:
         handler = self.handler()
         halt = next(n for n, ro in self.roles.items() if ro.halts)
         self.limit = self.imem - self.handler_words - 1
-        self.lines.append(f"# random LPU program: config {self.config.name}, seed {seed}")
+        kind = "random" if targets is None else "targeted"
+        self.lines.append(f"# {kind} LPU program: config {self.config.name}, seed {seed}")
         self.li(self.xT, "__trap_handler", "la")
         csr_op = next(op.name for op in self.spec.instructions[self.a.csr_writer].operands if op.kind == "csr")
         self.emit(self.a.csr_writer, {csr_op: TRAP_VECTOR_CSR, self.roles[self.a.csr_writer].x_reads[0]: self.xT})
-        for reg in self.rng.sample(self.free, min(len(self.free), max(2, self.imem // 128))):
-            self.li(reg, self.rng.choice(self.corners))
+        if targets is None:
+            for reg in self.rng.sample(self.free, min(len(self.free), max(2, self.imem // 128))):
+                self.li(reg, self.rng.choice(self.corners))
         self._data(0, [self.rng.choice(self.corners) for _ in range(self.scratch)])
-        if self.rng.random() < 0.5:
-            self.temps()
-        self.block(self.k.length, in_loop=False)
+        if targets is not None:  # no warm-up values: every retired instruction serves a target
+            self.targeted(targets)
+        else:
+            if self.rng.random() < 0.5:
+                self.temps()
+            self.block(self.k.length, in_loop=False)
         self.limit += 1
         self.emit(halt, {})
         self.lines += handler
@@ -1313,3 +1414,10 @@ class _Gen(_Stim):
 def generate(spec: Spec, config: Config, seed: int, knobs: Knobs) -> GeneratedProgram:
     """A random program; the same (spec, config, seed, knobs) always gives the same program."""
     return _Gen(spec, config, random.Random(seed), knobs).run(seed)
+
+
+def generate_targeted(spec: Spec, config: Config, seed: int, targets: list[Target],
+                      knobs: Knobs) -> GeneratedProgram:
+    """A program of one item per target, in order, as many as fit IMEM (no random items);
+    `knobs` serve the handler and the prologue. Reproducible like `generate`."""
+    return _Gen(spec, config, random.Random(seed), knobs).run(seed, targets)

@@ -84,28 +84,30 @@ class RandomProgramSeq(uvm_sequence):
 
 
 class CoverageDrivenProgramSeq(uvm_sequence):
-    """`count` generated programs in batches; after each batch the generator's knobs are
-    steered toward the holes of this test's own functional coverage (verif/closure.py), so
-    the stimulus follows what the RTL run has not yet exercised."""
+    """`count` generated programs: the first `warmup` uniform random, then each one made of
+    targeted items for the holes of this test's own functional coverage as it stands after
+    the programs before it (verif/closure.py driven_program), so the stimulus follows what
+    the RTL run has not yet exercised."""
 
-    def __init__(self, name: str, spec: Spec, config: Config, seed: int, count: int, batch: int = 4):
+    def __init__(self, name: str, spec: Spec, config: Config, seed: int, count: int, warmup: int | None = None):
         super().__init__(name)
-        self.spec, self.config, self.seed, self.count, self.batch = spec, config, seed, count, batch
+        self.spec, self.config, self.seed, self.count, self.warmup = spec, config, seed, count, warmup
 
     async def body(self):
         from pyuvm import ConfigDB
 
-        from verif.closure import program_seed, steer
-        from verif.generator import Knobs, generate
+        from verif.closure import WARMUP, driven_program
+        from verif.generator import Knobs
 
         model = ConfigDB().get(None, "", "coverage_model")
-        base = knobs = Knobs.uniform(self.spec)
+        base = Knobs.uniform(self.spec)
+        warmup = WARMUP if self.warmup is None else self.warmup
         for i in range(self.count):
-            if i and i % self.batch == 0:
-                ConfigDB().get(None, "", "coverage_settle")()   # the checks of every program so far
-                knobs = steer(self.spec, model, base)
-            s = program_seed(self.seed, i)
-            g = generate(self.spec, self.config, s, knobs)
+            if i >= warmup:
+                # each program is planned from the holes left by every program so far: wait
+                # for their checks (the checker runs one program behind the simulator)
+                ConfigDB().get(None, "", "coverage_settle")()
+            g = driven_program(self.spec, self.config, model, self.seed, i, base, warmup)
             item = ProgramItem(f"cdg_seed{self.seed}_{i}", g.text, _image(g.data, self.config["DMEM_WORDS"]),
                                f"coverage-driven seed {self.seed} program {i}", g.asm)
             await self.start_item(item)
