@@ -92,9 +92,14 @@ class ProgramChecker:
         return retired, ("final state differs: " + "; ".join(problems[:8])) if problems else None
 
     def _mismatch(self, rec, raw: int, history: deque) -> str:
-        problems = compare(RtlRetire(self.layout.unpack(raw)), rec, self.config["D"])
-        if not problems:   # a difference the report's view folds away
-            problems = [f"record: model {self.expected(rec)}, rtl {raw:#x}"]
+        got = self.layout.unpack(raw)
+        problems = compare(RtlRetire(got), rec, self.config["D"])
+        want = self.expected(rec)
+        if want is None:
+            problems.append("the model's record has writes the trace port cannot show")
+        elif not problems:   # a difference the report's view folds away (e.g. a count of 0 words)
+            want_f = self.layout.unpack(want)
+            problems = [f"rvfi_{n}: model {want_f[n]:#x}, rtl {got[n]:#x}" for n in got if got[n] != want_f[n]]
         last = "\n".join("    " + _line(h) for h in history) or "    (none)"
         return ("retirement mismatch\n"
                 f"  instruction: {_line(rec).strip()}\n"

