@@ -17,9 +17,11 @@ run, so that the ratio holds on a noisy machine.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -157,7 +159,8 @@ def bench_scaling(quick: bool, echo) -> dict:
         for j in (1, 2):
             opts = RunOptions(suite="smoke", configs=["tiny"], seeds=seeds, jobs=j, out=Path(tmp) / f"j{j}",
                               report=False, echo=lambda *a, **k: None)
-            o = execute(opts)
+            with contextlib.redirect_stdout(sys.stderr):   # its progress lines: stdout may be --json
+                o = execute(opts)
             if o.status != "passed":
                 raise RuntimeError(f"the smoke run at -j {j} did not pass ({o.status})")
             out[f"j{j}_seconds"] = round(o.seconds, 2)

@@ -42,3 +42,16 @@ def test_the_bare_harness_retires_what_the_testbench_checks(tmp_path):
     assert s["bare_instr_per_s"] > s["tb_instr_per_s"] > 0
     assert s["ratio_vs_bare"] == pytest.approx(s["tb_instr_per_s"] / s["bare_instr_per_s"], rel=1e-3)
     json.dumps(s)
+
+
+@pytest.mark.rtl
+def test_bench_quick_json_is_pure_json_with_the_tracked_ratios(tmp_path):
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-m", "lpu.cli", "bench", "--quick", "--json", "--out", str(tmp_path)],
+                       capture_output=True, text=True, timeout=1800)
+    assert p.returncode == 0, p.stderr[-2000:]
+    doc = json.loads(p.stdout)   # progress and tables go to stderr
+    assert doc["closure"]["ratio"] > 1 and 0 < doc["sim"]["ratio_vs_bare"] < 1
+    assert json.loads((tmp_path / "bench.json").read_text()) == doc
