@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from isa_spec import Config, Instruction, Spec
 
+CACHE_WORDS = 1 << 16
+
 
 def sext(value: int, bits: int) -> int:
     return value - (1 << bits) if value & (1 << (bits - 1)) else value
@@ -22,9 +24,21 @@ class Decoder:
         # Most specific first, so that e.g. halt wins over a looser pattern.
         self.table = sorted(spec.instructions.values(), key=lambda i: -bin(i.mask_bits).count("1"))
         self.limits = {rf.kind: config[rf.count_param] for rf in spec.regfiles.values()}
+        self._cache: dict[int, Decoded | None] = {}
 
     def decode(self, word: int) -> Decoded | None:
-        """The decoded instruction, or None if the encoding is illegal for this config."""
+        """The decoded instruction, or None if the encoding is illegal for this config.
+        Cached per word: a program's words repeat (loops), and decoding is pure."""
+        try:
+            return self._cache[word]
+        except KeyError:
+            pass
+        if len(self._cache) >= CACHE_WORDS:
+            self._cache.clear()
+        dec = self._cache[word] = self._decode(word)
+        return dec
+
+    def _decode(self, word: int) -> Decoded | None:
         for ins in self.table:
             if word & ins.mask_bits == ins.match_bits:
                 ops = {}

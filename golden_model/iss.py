@@ -126,6 +126,17 @@ class ExecContext:
         return self.iss.state.imem[self.pc // 4]
 
 
+_DECODERS: dict[tuple[int, object], Decoder] = {}
+
+
+def _decoder(spec, config) -> Decoder:
+    """One decoder (and its cache of decoded words) per spec and configuration."""
+    key = (id(spec), config)
+    if key not in _DECODERS:
+        _DECODERS[key] = Decoder(spec, config)
+    return _DECODERS[key]
+
+
 class Iss:
     """Instruction-set simulator for one configuration."""
 
@@ -136,7 +147,7 @@ class Iss:
         self.q = self.spec.formats["coord"].frac
         self.units = NonLinearUnits(self.spec, self.config["NLT_BITS"])
         self.boxops = BoxOps(self.spec, self.units)
-        self.decoder = Decoder(self.spec, self.config)
+        self.decoder = _decoder(self.spec, self.config)
         self.state = ArchState.reset(self.spec, self.config)
         self.cycle_source = cycle_source
         self.latency = latency_table(self.spec, self.config)

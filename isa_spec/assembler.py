@@ -76,6 +76,7 @@ _LABEL_RE = re.compile(rf"\s*({_NAME})\s*:")
 _STMT_RE = re.compile(rf"(\.?{_NAME})(?:\s+(.*))?")
 _COMMENT_RE = re.compile(r"[#;]")
 _PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_HILO_INT = re.compile(r"(%hi|%lo)\((-?(?:0|[1-9][0-9]*))\)")
 _SYNTAX_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
 _ATOM = re.compile(r"%hi\b|%lo\b|fx(?=\s*\()|[A-Za-z_][\w.]*|\d[\w.]*|\(")
 
@@ -125,6 +126,8 @@ def split_top(text: str) -> list[str]:
     """Split on commas outside parentheses; [] for blank text."""
     if not text.strip():
         return []
+    if "(" not in text and ")" not in text:
+        return [p.strip() for p in text.split(",")]
     parts, depth, start = [], 0, 0
     for i, c in enumerate(text):
         depth += (c == "(") - (c == ")")
@@ -136,9 +139,15 @@ def split_top(text: str) -> list[str]:
 
 
 @functools.cache
-def _syntax_regex(syntax: str) -> tuple[re.Pattern, tuple[int, int]] | None:
-    """A regex for a template whose operands hold no parentheses, and the template's own
-    parenthesis counts; None if an operand name repeats."""
+def _register_re(prefix: str) -> re.Pattern:
+    return re.compile(rf"{re.escape(prefix)}(\d+)", re.IGNORECASE)
+
+
+@functools.cache
+def _syntax_regex(syntax: str) -> tuple[re.Pattern, tuple[int, int], tuple[str, ...]] | None:
+    """A regex for a template whose operands hold no parentheses, the template's own
+    parenthesis counts, and its operand names when commas alone separate them; None if an
+    operand name repeats."""
     rx, names = [r"\s*"], set()
     for p in _SYNTAX_TOKEN.findall(syntax):
         if _NAME_RE.fullmatch(p):
@@ -148,8 +157,12 @@ def _syntax_regex(syntax: str) -> tuple[re.Pattern, tuple[int, int]] | None:
             rx.append(rf"(?P<{p}>[^\s,()](?:[^,()]*?[^\s,()])?)\s*")
         else:
             rx.append(re.escape(p) + r"\s*")
-    lits = "".join(p for p in _SYNTAX_TOKEN.findall(syntax) if not _NAME_RE.fullmatch(p))
-    return re.compile("".join(rx) + r"\Z"), (lits.count("("), lits.count(")"))
+    tokens = _SYNTAX_TOKEN.findall(syntax)
+    lits = "".join(p for p in tokens if not _NAME_RE.fullmatch(p))
+    # "a, b, c": names separated by single commas (the common case), else ()
+    names = tuple(tokens[::2]) if tokens and all(t == "," for t in tokens[1::2]) and len(tokens) % 2 \
+        and all(_NAME_RE.fullmatch(t) for t in tokens[::2]) else ()
+    return re.compile("".join(rx) + r"\Z"), (lits.count("("), lits.count(")")), names
 
 
 def match_syntax(syntax: str, text: str) -> dict[str, str] | None:
@@ -159,11 +172,33 @@ def match_syntax(syntax: str, text: str) -> dict[str, str] | None:
     balanced parentheses and no top-level comma, so 'fx(1.5)(x2)' splits correctly.
     """
     fast = _syntax_regex(syntax)
+    if fast is not None and fast[2]:
+        # operands separated by commas only: the top-level split is the only possible match
+        parts = split_top(text)
+        if len(parts) == len(fast[2]) and all(p and _balanced(p) for p in parts):
+            return dict(zip(fast[2], parts, strict=True))
+        return None if len(parts) != len(fast[2]) or not all(parts) else _match_general(syntax, text)
     if fast is not None and (text.count("("), text.count(")")) == fast[1]:
         # every parenthesis is the template's, so no operand holds one: the first match of
         # the regex is the first match of the general search below (same order of tries)
         m = fast[0].match(text)
         return m.groupdict() if m else None
+    return _match_general(syntax, text)
+
+
+def _balanced(text: str) -> bool:
+    if "(" not in text and ")" not in text:
+        return True
+    depth = 0
+    for c in text:
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _match_general(syntax: str, text: str) -> dict[str, str] | None:
+    """The general search: operands may hold balanced parentheses."""
     parts = _SYNTAX_TOKEN.findall(syntax)
 
     def go(k: int, pos: int, got: dict[str, str]) -> dict[str, str] | None:
@@ -187,6 +222,15 @@ def match_syntax(syntax: str, text: str) -> dict[str, str] | None:
         return None
 
     return go(0, 0, {})
+
+
+def _hilo(tok: str, v: int, hilo: tuple[int, int]) -> int:
+    """%hi(v) or %lo(v): the parts that lui + addi put back together."""
+    if not WORD_MIN <= v <= WORD_MAX:
+        raise _Fail(f"{tok}({v}): value does not fit {WORD_BITS} bits")
+    lo = to_signed(v, LO_BITS)
+    hi_bits, lo_bits = hilo
+    return ((v - lo) >> lo_bits) & ((1 << hi_bits) - 1) if tok == "%hi" else lo
 
 
 class _Expr:
@@ -258,11 +302,7 @@ class _Expr:
             self._expect("(")
             v = self._sum()
             self._expect(")")
-            if not WORD_MIN <= v <= WORD_MAX:
-                raise _Fail(f"{tok}({v}): value does not fit {WORD_BITS} bits")
-            lo = to_signed(v, LO_BITS)
-            hi_bits, lo_bits = self.hilo
-            return ((v - lo) >> lo_bits) & ((1 << hi_bits) - 1) if tok == "%hi" else lo
+            return _hilo(tok, v, self.hilo)
         if tok[0].isdigit():
             return _parse_int(tok)
         return self.resolve(tok)
@@ -429,6 +469,9 @@ class _Assembler:
     def _eval(self, text: str) -> int:
         if _PLAIN_INT.fullmatch(text):   # most operands: skip the expression parser
             return int(text)
+        m = _HILO_INT.fullmatch(text)    # li's expansion: %hi(N) and %lo(N)
+        if m:
+            return _hilo(m.group(1), int(m.group(2)), (WORD_BITS - LO_BITS, LO_BITS))
         return _Expr(text, self._resolve, (WORD_BITS - LO_BITS, LO_BITS)).value()
 
     def _word(self, text: str) -> int:
@@ -452,7 +495,7 @@ class _Assembler:
         width = op.field.width
         if op.kind in ("xreg", "breg"):
             prefix = register_prefix(self.spec, op.kind)
-            m = re.fullmatch(rf"{re.escape(prefix)}(\d+)", text, re.IGNORECASE)
+            m = _register_re(prefix).fullmatch(text)
             if not m or int(m.group(1)) >= 1 << width:
                 raise _Fail(f"bad register '{text}' for operand '{op.name}' of '{mnemonic}' "
                             f"(expected {prefix}0..{prefix}{(1 << width) - 1})")

@@ -354,3 +354,41 @@ def test_disassemble_program_shows_branch_targets():
     prog = assemble("top: nop\nbne x1, x0, top\n.word 0xFFFFFFFF")
     assert disassemble_program(prog.text, base_pc=0x40) == [
         "addi x0, x0, 0", "bne x1, x0, -1  # -> 0x00000040", ".word 0xffffffff"]
+
+
+def test_operand_splitting_fast_paths_agree_with_the_general_search():
+    """match_syntax's fast paths (regex, comma split) give what the general search gives,
+    on random operand texts for every syntax of the spec."""
+    import random
+
+    from isa_spec.assembler import _match_general, match_syntax
+
+    atoms = ["x1", "x31", "b0", "12", "-7", "0x10", "lbl", "%hi(lbl)", "%lo(8)", "fx(1.5)", "(4)", "a b",
+             "(x2)", "((3))", "(", ")", "", " ", "1+2", "-(3)"]
+    syntaxes = sorted({i.syntax for i in SPEC.instructions.values()} | {"rd, imm(rs1)", "a", ""})
+    rng, matched = random.Random(5), 0
+    for _ in range(4000):
+        syntax = rng.choice(syntaxes)
+        seps = [", ", ",", " , ", "(", ")", " ", ",,"]
+        if rng.random() < 0.5:   # the template filled in: mostly matches
+            text = re.sub(r"[A-Za-z_]\w*", lambda m: rng.choice(atoms) + rng.choice(["", " "]), syntax)
+        else:                    # anything
+            text = "".join(rng.choice(atoms) + (rng.choice(seps) if rng.random() < 0.8 else "")
+                           for _ in range(rng.randint(0, 4)))
+        want = _match_general(syntax, text)
+        assert match_syntax(syntax, text) == want, (syntax, text)
+        matched += want is not None
+    assert matched > 1000
+
+
+def test_hi_lo_of_a_plain_integer_match_the_expression_parser():
+    import random
+
+    rng = random.Random(3)
+    for v in [0, 1, -1, 2047, 2048, -2048, -2049, 2**31 - 1, -(2**31)] + [rng.randint(-2**31, 2**31 - 1)
+                                                                          for _ in range(200)]:
+        fast = assemble(f"lui x1, %hi({v})\naddi x1, x1, %lo({v})\n", spec=SPEC)
+        slow = assemble(f"lui x1, %hi({v} + 0)\naddi x1, x1, %lo(0 + {v})\n", spec=SPEC)
+        assert fast.text == slow.text, v
+    with pytest.raises(AsmError, match="does not fit"):
+        assemble(f"lui x1, %hi({2**32})\n", spec=SPEC)

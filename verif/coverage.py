@@ -42,6 +42,7 @@ and the reader: 0 means back to back.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -128,6 +129,7 @@ def box_classes(boxes: list[tuple[np.ndarray, np.ndarray]], extreme: int) -> lis
     return out
 
 
+@functools.cache
 def reg_buckets(prefix: str) -> tuple[str, str, str]:
     return f"{prefix}0", f"{prefix}1-{LOW_REGS - 1}", f"{prefix}{LOW_REGS}+"
 

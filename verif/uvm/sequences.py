@@ -17,7 +17,7 @@ def _prefetcher(spec: Spec, config: Config):
 
     from verif.prefetch import ProgramPrefetcher
 
-    return ProgramPrefetcher(spec, config, int(os.environ.get("LPU_PREFETCH", "4")))
+    return ProgramPrefetcher(spec, config, int(os.environ.get("LPU_PREFETCH", "0")))
 
 
 def _image(data: list[int], words: int) -> list[int]:
