@@ -45,7 +45,7 @@ class BenchOptions:
 
     @property
     def programs(self) -> int:
-        return 20 if self.quick else 60
+        return 40 if self.quick else 100
 
 
 def _programs(spec: Spec, config: Config, n: int):
@@ -87,11 +87,14 @@ def bench_sim(spec: Spec, config: Config, name: str, progs, work: Path) -> dict:
             fh.write(f"P {len(g.text)} {len(data)} {MAX_CYCLES}\n")
             fh.write("\n".join(f"{w & 0xFFFFFFFF:08x}" for w in g.text + data) + "\n")
     exe = build_bare(config)
-    t0 = time.monotonic()
-    out = subprocess.run([str(exe), str(listing)], capture_output=True, text=True, check=True).stdout
-    bare_wall = time.monotonic() - t0
-    f = dict(zip(out.split()[::2], out.split()[1::2], strict=True))
-    bare_retired, bare_s = int(f["retired"]), float(f["seconds"])
+    runs = []
+    for _ in range(3):   # the ceiling: the fastest of three (the loop takes a few tens of ms)
+        t0 = time.monotonic()
+        out = subprocess.run([str(exe), str(listing)], capture_output=True, text=True, check=True).stdout
+        f = dict(zip(out.split()[::2], out.split()[1::2], strict=True))
+        runs.append((float(f["seconds"]), time.monotonic() - t0, f))
+    bare_s, bare_wall, f = min(runs, key=lambda r: r[0])
+    bare_retired = int(f["retired"])
     simulate(SimRequest(config=config, config_name=name, overrides={}, test="random", test_dir=work / "warm",
                         seed=1, count=1))   # the build, outside the timing
     r = simulate(SimRequest(config=config, config_name=name, overrides={}, test="random", test_dir=work / "tb",
