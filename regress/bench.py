@@ -45,7 +45,7 @@ class BenchOptions:
 
     @property
     def programs(self) -> int:
-        return 40 if self.quick else 100
+        return 100 if self.quick else 200
 
 
 def _programs(spec: Spec, config: Config, n: int):

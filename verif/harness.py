@@ -59,11 +59,17 @@ class ProgramPort:
         self._req = 0
 
     def start(self, text: list[int], data: list[int], max_cycles: int) -> None:
+        """Start a program: `data` is the whole data image; the wrapper writes its trailing
+        zeros without reading them from the file."""
+        n = len(data)
+        while n and not data[n - 1] & 0xFFFFFFFF:
+            n -= 1
         (self.workdir / TEXT_FILE).write_text("".join(f"{w & 0xFFFFFFFF:08x}\n" for w in text))
-        (self.workdir / DATA_FILE).write_text("".join(f"{w & 0xFFFFFFFF:08x}\n" for w in data))
+        (self.workdir / DATA_FILE).write_text("".join(f"{w & 0xFFFFFFFF:08x}\n" for w in data[:n]))
         d = self.dut
         d.tb_text_words.value = len(text)
-        d.tb_data_words.value = len(data)
+        d.tb_data_words.value = n
+        d.tb_dmem_words.value = len(data)
         d.tb_max_cycles.value = max_cycles
         self._req ^= 1
         d.tb_req.value = self._req

@@ -4,7 +4,8 @@ the Python testbench run a whole program per wake-up instead of per clock edge.
 It does, in the simulator, what the harness used to do from Python cycle by cycle, through
 the same documented ports (docs/rtl_ports.md):
 - loads a program: holds reset, writes the text and data images (read with $readmemh from
-  TEXT_FILE and DATA_FILE) through the host ports one word per cycle, releases reset;
+  TEXT_FILE and DATA_FILE; the data image's trailing zeros are not in the file but written
+  all the same) through the host ports one word per cycle, releases reset;
 - runs the core to `halted` or to a cycle limit, then two more cycles (the last record);
 - logs every retirement of the trace port to TRACE_FILE, one hex record per line, in a
   canonical form: fields whose valid bit is clear are zero (as RVFI specifies), so that a
@@ -144,6 +145,7 @@ def render(spec: Spec, config: Config) -> str:
            f"    input tb_req {PUBLIC},                  // flipped to start the next program",
            f"    input [31:0] tb_text_words {PUBLIC},    // words in TEXT_FILE",
            f"    input [31:0] tb_data_words {PUBLIC},    // words in DATA_FILE",
+           f"    input [31:0] tb_dmem_words {PUBLIC},    // words to write: DATA_FILE's, then zeros",
            f"    input [31:0] tb_max_cycles {PUBLIC},    // run limit after reset",
            f"    output reg tb_done {PUBLIC},            // one-cycle pulse: run, trace and dump finished",
            f"    output reg tb_timeout {PUBLIC},         // the program did not halt within tb_max_cycles",
@@ -212,8 +214,9 @@ def render(spec: Spec, config: Config) -> str:
         f"                host_imem_we <= 1'b1; host_imem_addr <= i[{aw_i - 1}:0]; host_imem_wdata <= text_buf[i];",
         "                i <= i + 1;",
         "            end else begin i <= 0; st <= S_DATA; end",
-        "        S_DATA: if (i < tb_data_words) begin",
-        f"                host_dmem_we <= 1'b1; host_dmem_addr <= i[{aw_d - 1}:0]; host_dmem_wdata <= data_buf[i];",
+        "        S_DATA: if (i < tb_dmem_words) begin",
+        f"                host_dmem_we <= 1'b1; host_dmem_addr <= i[{aw_d - 1}:0];",
+        "                host_dmem_wdata <= i < tb_data_words ? data_buf[i] : 32'd0;",
         "                i <= i + 1;",
         "            end else begin i <= 0; st <= S_GAP; end",
         "        S_GAP: begin rst <= 1'b0; st <= S_RUN; end",
