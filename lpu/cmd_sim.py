@@ -30,6 +30,12 @@ def cmd_sim(args: argparse.Namespace) -> int:
         raise UserError("give an assembly FILE, --random, --coverage-driven or --directed")
     if args.rtl and not (Path(args.rtl) / "lpu_top.v").exists():
         raise UserError(f"{args.rtl}: no lpu_top.v here (expected the output of `lpu gen`)")
+    if args.rtl:
+        from verif.build import rtl_mismatch
+
+        why = rtl_mismatch(Path(args.rtl), config)
+        if why:
+            raise UserError(why + " (give the same --config/--param as to `lpu gen`)")
     out = Path(args.out or f"out/sim/{config.name}_{test}_{args.seed}")
     req = SimRequest(config=config, config_name=args.config, overrides=overrides, test=test, test_dir=out,
                      seed=args.seed, count=args.count, asm=Path(args.file) if args.file else None,

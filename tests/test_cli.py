@@ -343,3 +343,14 @@ def test_regress_smoke_fails_on_a_trapping_or_endless_program(capsys, tmp_path):
     assert "example programs: 1 passed, 2 failed" in out
     assert re.search(r"b_trap\.s: trapped: load_misaligned", out)
     assert re.search(r"c_spin\.s: StepLimitExceeded", out)
+
+
+def test_sim_with_rtl_of_other_parameters_is_a_located_error(capsys, tmp_path):
+    from isa_spec import make_config
+    from verif.build import ensure_rtl
+
+    tiny_rtl = ensure_rtl(make_config(load_spec(), "tiny"))
+    rc, out, err = run_cli(capsys, "sim", "--random", "--config", "default", "--rtl", tiny_rtl, "--out", tmp_path)
+    assert rc != 0 and "Traceback" not in err
+    assert "manifest.json" in err and "generated for other parameters than default" in err
+    assert "rvfi_bd_lo is 32 bits, default needs 256" in err   # D=1 vs D=8 words of 32 bits

@@ -88,6 +88,28 @@ def ensure_rtl(config: Config, rtl_dir: Path | None = None) -> Path:
     return out
 
 
+def rtl_mismatch(rtl_dir: Path, config: Config) -> str | None:
+    """Why a given RTL directory does not fit `config` (its manifest's port widths differ from
+    the configuration's, which the verification top is generated from), or None. Without a
+    manifest (hand-edited or gate-level Verilog) there is nothing to compare."""
+    manifest = Path(rtl_dir) / "manifest.json"
+    if not manifest.exists():
+        return None
+    from isa_spec import load_spec
+    from verif.tb_top import port_widths
+
+    try:
+        ports = json.loads(manifest.read_text())["ports"]
+    except (ValueError, KeyError, TypeError):
+        return f"{manifest}: not a manifest written by `lpu gen` (no 'ports')"
+    want = port_widths(config, load_spec())
+    diff = [f"{n} is {ports.get(n)} bits, {config.name} needs {w}" for n, w in want.items() if ports.get(n) != w]
+    if diff:
+        return (f"{manifest}: this RTL was generated for other parameters than {config.name}: "
+                + "; ".join(diff[:4]))
+    return None
+
+
 def _runner():
     """cocotb's Verilator runner, without its --public-flat-rw: making every signal of the
     design public makes Verilator's model about 9x slower (measured with the bare harness).

@@ -16,7 +16,7 @@ from golden_model import Iss
 from isa_spec import load_spec
 from verif.config_env import config_from_env
 from verif.harness import ProgramPort
-from verif.programs import directed_programs
+from verif.programs import data_image, directed_programs
 from verif.retire import RtlRetire, compare, diff_states
 
 
@@ -55,7 +55,7 @@ async def directed_programs_match_model(dut):
         expected, model_trace = iss_run(spec, config, prog)
         # the model's cycle count follows the documented latencies: twice that is a hang
         limit = 2 * expected["csr"]["cycle"] + 1000
-        run = await port.run(prog.text, [w & 0xFFFFFFFF for w in prog.data] + [0] * (words - len(prog.data)), limit)
+        run = await port.run(prog.text, data_image(prog.data, words), limit)
         if run.timed_out:
             failures.append(f"{prog.name}: no halt within {limit} cycles (the model halts after "
                             f"{expected['csr']['cycle']} cycles)")

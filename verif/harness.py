@@ -11,16 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import cocotb
-from cocotb.clock import Clock
 from cocotb.triggers import RisingEdge
 
 from isa_spec import Config, Spec
 from verif.tb_top import DATA_FILE, STATE_FILE, TEXT_FILE, TRACE_FILE, parse_state, port_widths, trace_layout
-
-
-def start_clock(dut) -> None:
-    cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
 
 
 @dataclass

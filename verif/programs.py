@@ -29,6 +29,11 @@ class DirectedProgram:
     data: list[int]
 
 
+def data_image(data: list[int], words: int) -> list[int]:
+    """The whole data-memory image a program is loaded with (unsigned words, zero-padded)."""
+    return [v & 0xFFFFFFFF for v in data] + [0] * (words - len(data))
+
+
 def _raw(value, frac: int) -> int:
     if isinstance(value, float):
         return math.floor(value * (1 << frac) + 0.5)

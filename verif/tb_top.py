@@ -92,8 +92,7 @@ def dump_sections(spec: Spec, config: Config) -> list[tuple[str, int, list[int]]
 
 def parse_state(words: list[int], spec: Spec, config: Config) -> dict:
     """One dump (STATE_FILE lines) in the shape of golden_model ArchState.snapshot()."""
-    def s32(v: int) -> int:
-        return v - (1 << 32) if v & 0x80000000 else v
+    from golden_model.state import to_s32 as s32
 
     parts, i = {}, 0
     for name, _, idx in dump_sections(spec, config):

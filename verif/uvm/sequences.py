@@ -7,6 +7,7 @@ from pyuvm import uvm_sequence
 
 from isa_spec import Config, Spec
 from isa_spec.assembler import assemble
+from verif.programs import data_image
 
 from .items import ProgramItem
 
@@ -18,10 +19,6 @@ def _prefetcher(spec: Spec, config: Config):
     from verif.prefetch import ProgramPrefetcher
 
     return ProgramPrefetcher(spec, config, int(os.environ.get("LPU_PREFETCH", "0")))
-
-
-def _image(data: list[int], words: int) -> list[int]:
-    return [v & 0xFFFFFFFF for v in data] + [0] * (words - len(data))
 
 
 class DirectedProgramSeq(uvm_sequence):
@@ -55,7 +52,7 @@ class AsmFileSeq(uvm_sequence):
         with open(self.path) as fh:
             source = fh.read()
         prog = assemble(source, self.path)
-        item = ProgramItem(self.path, prog.text, _image(prog.data, self.config["DMEM_WORDS"]),
+        item = ProgramItem(self.path, prog.text, data_image(prog.data, self.config["DMEM_WORDS"]),
                            f"file {self.path}", source)
         await self.start_item(item)
         await self.finish_item(item)
@@ -76,7 +73,7 @@ class RandomProgramSeq(uvm_sequence):
         jobs = ((s, knobs) for s in range(self.seed, self.seed + self.count))
         for g in gen.programs(jobs):
             s = g.seed
-            item = ProgramItem(f"random_seed{s}", g.text, _image(g.data, self.config["DMEM_WORDS"]),
+            item = ProgramItem(f"random_seed{s}", g.text, data_image(g.data, self.config["DMEM_WORDS"]),
                                f"random seed {s}", g.asm)
             await self.start_item(item)
             await self.finish_item(item)
@@ -108,7 +105,7 @@ class CoverageDrivenProgramSeq(uvm_sequence):
                 # for their checks (the checker runs one program behind the simulator)
                 ConfigDB().get(None, "", "coverage_settle")()
             g = driven_program(self.spec, self.config, model, self.seed, i, base, warmup)
-            item = ProgramItem(f"cdg_seed{self.seed}_{i}", g.text, _image(g.data, self.config["DMEM_WORDS"]),
+            item = ProgramItem(f"cdg_seed{self.seed}_{i}", g.text, data_image(g.data, self.config["DMEM_WORDS"]),
                                f"coverage-driven seed {self.seed} program {i}", g.asm)
             await self.start_item(item)
             await self.finish_item(item)
