@@ -1,8 +1,9 @@
 """`lpu regress`: the regression suites (smoke, nightly), their history, and reruns.
 
     lpu regress smoke|nightly [--seeds N] [-j N] [--configs A,B] [--out DIR] ...
+          [--launcher local|slurm] [--slurm-args "..."] [--slurm-config FILE] [--max-parallel K]
     lpu regress history [--runs N] [--suite S] [--run RUN] [--json]
-    lpu regress --rerun-failed RUN [-j N]
+    lpu regress --rerun-failed RUN [-j N] [--launcher ...]
 """
 
 from __future__ import annotations
@@ -36,9 +37,22 @@ def _options(args: argparse.Namespace, suite: str, configs: list[str], seeds: in
         raise UserError(f"--seeds: need 0 or more, got {seeds}")
     if args.timeout <= 0:
         raise UserError(f"--timeout: need a positive number of seconds, got {args.timeout}")
+    if args.max_parallel is not None and args.max_parallel < 1:
+        raise UserError(f"--max-parallel: need at least 1, got {args.max_parallel}")
+    slurm = None
+    if args.launcher == "slurm":
+        from regress.launchers.slurm_config import slurm_options
+
+        slurm = slurm_options(args.slurm_config, args.slurm_args, args.per_task, args.max_parallel)
+    else:
+        for flag, value in (("--slurm-args", args.slurm_args), ("--slurm-config", args.slurm_config),
+                            ("--per-task", args.per_task)):
+            if value is not None:
+                raise UserError(f"{flag} applies to --launcher slurm (this run's launcher is {args.launcher})")
     return RunOptions(suite=suite, configs=configs, seeds=seeds, jobs=args.jobs, out=Path(args.out),
                       db=Path(args.db) if args.db else None, timeout=args.timeout,
-                      seed_base=getattr(args, "seed_base", None), report=not getattr(args, "no_report", False))
+                      seed_base=getattr(args, "seed_base", None), report=not getattr(args, "no_report", False),
+                      launcher=args.launcher, slurm=slurm, max_parallel=args.max_parallel)
 
 
 def _smoke_no_rtl(args: argparse.Namespace) -> int:
@@ -117,6 +131,8 @@ def cmd_regress(args: argparse.Namespace) -> int:
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:
+    from regress.launchers import LAUNCHERS
+
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel workers (pytest-xdist; default: the number of CPUs)")
     p.add_argument("--out", default="out/regress", metavar="DIR",
@@ -125,6 +141,18 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=900.0, metavar="S",
                    help="per-test limit in seconds; a test still running is killed and recorded as a "
                         "timeout (default 900)")
+    p.add_argument("--launcher", choices=LAUNCHERS, default="local",
+                   help="where the tests run: local (pytest-xdist workers on this machine, the default) or "
+                        "slurm (job arrays on a Slurm cluster; docs/regressions.md#slurm)")
+    p.add_argument("--max-parallel", type=int, metavar="K",
+                   help="at most K tests at once: caps -j locally; Slurm array tasks running at once")
+    p.add_argument("--slurm-args", metavar='"ARGS"',
+                   help='site options for sbatch, e.g. "--partition=sim --account=dv --time=1:00:00 --qos=normal"')
+    p.add_argument("--slurm-config", type=Path, metavar="FILE",
+                   help="site options from a TOML file ([slurm] partition, account, time, qos, args, python, "
+                        "per_task, max_parallel; default $LPU_SLURM_CONFIG)")
+    p.add_argument("--per-task", type=int, metavar="N",
+                   help="Slurm: tests per array task (default: packed to about 20 s of work per task)")
 
 
 def register(sub: Subparsers) -> None:

@@ -21,9 +21,10 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from isa_spec.assembler import AsmError
     from isa_spec.errors import ConfigError, SpecError
     from isa_spec.hexfile import HexError
+    from regress.launchers import LaunchError
     from regress.results import ResultsDBError
 
-    return (UserError, AsmError, ConfigError, SpecError, HexError, StepLimitExceeded, ResultsDBError)
+    return (UserError, AsmError, ConfigError, SpecError, HexError, StepLimitExceeded, ResultsDBError, LaunchError)
 
 
 def read_text(path: Path) -> str:

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS runs (
     suite TEXT NOT NULL, commit_id TEXT, host TEXT,
     started REAL NOT NULL, finished REAL, status TEXT,
     out_dir TEXT, args TEXT, planned INTEGER,
-    functional REAL, line REAL, toggle REAL, pid INTEGER
+    functional REAL, line REAL, toggle REAL, pid INTEGER, launcher TEXT
 );
 CREATE TABLE IF NOT EXISTS results (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -35,7 +35,7 @@ CREATE INDEX IF NOT EXISTS results_by_run ON results(run_id);
 """
 # columns added after the first release: an older database gains them when opened
 ADDED_COLUMNS = {"runs": ("out_dir TEXT", "args TEXT", "planned INTEGER", "functional REAL", "line REAL",
-                          "toggle REAL", "pid INTEGER"),
+                          "toggle REAL", "pid INTEGER", "launcher TEXT"),
                  "results": ("job TEXT",)}
 
 
@@ -48,6 +48,7 @@ class Status(StrEnum):
     FAILED = "failed"
     CRASHED = "crashed"    # the simulator died or left no verdict
     TIMEOUT = "timeout"    # the per-test time limit expired (a hang)
+    KILLED = "killed"      # the cluster scheduler ended the test's task (scancel, time limit, node failure)
 
 
 @dataclass
@@ -57,7 +58,7 @@ class TestResult:
     test: str
     seed: int | None
     status: Status
-    duration: float
+    duration: float | None          # None: the test never ran to an end (its task was killed)
     signature: str = ""
     message: str = ""
     repro: str = ""
@@ -108,7 +109,7 @@ class ResultsDB:
                            (suite, commit_id, host, time.time(), args, os.getpid()))
 
     def update_run(self, run_id: int, **fields) -> None:
-        allowed = {"out_dir", "planned", "functional", "line", "toggle", "status"}
+        allowed = {"out_dir", "planned", "functional", "line", "toggle", "status", "launcher"}
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"not a run field: {', '.join(sorted(bad))}")

@@ -4,15 +4,15 @@ pytest-xdist workers, record every result, then merge the coverage and report.
 Layout of OUT (default out/regress):
     results.sqlite                     the history of every run (regress/results.py)
     runNNNN/plan.json                  the jobs of run NNNN
-    runNNNN/junit.xml                  JUnit XML for CI
+    runNNNN/junit.xml                  JUnit XML for CI (regress/junit.py, from the database)
     runNNNN/tests/<job>/               each job's logs, coverage files and waveform
+    runNNNN/slurm/                     --launcher slurm: manifest, job script, task logs and results
     runNNNN/report/                    coverage report: index.html, coverage.json, summary.txt
     latest -> runNNNN
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import platform
@@ -27,6 +27,9 @@ from pathlib import Path
 from isa_spec import Spec, make_config
 
 from .jobs import Job
+from .junit import write_junit
+from .launchers import Launched, Launcher, LaunchError, Plan
+from .launchers.slurm_config import SlurmOptions
 from .progress import hms
 from .results import ResultsDB, Status, TestResult
 from .suites import suite_jobs
@@ -51,6 +54,9 @@ class RunOptions:
     report: bool = True
     examples: Job | None = None      # smoke: the golden-model job (another folder or config)
     echo: object = print
+    launcher: str = "local"          # where the jobs run: local (pytest-xdist) or slurm
+    slurm: SlurmOptions | None = None
+    max_parallel: int | None = None  # local: caps -j; slurm: array tasks running at once
 
     @property
     def db_path(self) -> Path:
@@ -128,17 +134,20 @@ def order_jobs(jobs: list[Job], spec: Spec) -> list[Job]:
     return sorted(jobs, key=lambda j: (j.kind != "examples", -size[j.config]))
 
 
-def _pytest(plan: Path, run_dir: Path, workers: int, suite: str) -> int:
-    import pytest
+def make_launcher(opts: RunOptions) -> Launcher:
+    """The run's launcher; LaunchError when it cannot work here (no sbatch), before any run starts."""
+    if opts.launcher == "local":
+        from .launchers.local import LocalLauncher
 
-    ini = run_dir / "pytest.ini"
-    ini.write_text("[pytest]\n")   # keep the project's own pytest settings out of the run
-    # worksteal: an idle worker takes queued jobs from a busy one (plain "load" scheduling
-    # left one worker idle for the last minutes of a nightly)
-    args = [str(plan), "-c", str(ini), "--rootdir", str(run_dir), "-p", "regress.pytest_plugin",
-            "-p", "no:terminal", "-p", "no:cacheprovider", "--capture=no", "--junitxml", str(run_dir / "junit.xml"),
-            "-o", f"junit_suite_name=lpu-{suite}", "-n", str(max(1, workers)), "--dist", "worksteal"]
-    return int(pytest.main(args))
+        return LocalLauncher(min(opts.jobs, opts.max_parallel or opts.jobs))
+    if opts.launcher == "slurm":
+        from .launchers.slurm import make_slurm_launcher
+
+        slurm = replace(opts.slurm or SlurmOptions())
+        if opts.max_parallel is not None:
+            slurm.max_parallel = opts.max_parallel
+        return make_slurm_launcher(slurm)
+    raise LaunchError(f"unknown launcher '{opts.launcher}' (known: local, slurm)")
 
 
 def execute(opts: RunOptions, jobs: list[Job] | None = None, label: str | None = None) -> RunOutcome:
@@ -146,6 +155,7 @@ def execute(opts: RunOptions, jobs: list[Job] | None = None, label: str | None =
     from isa_spec import load_spec
 
     echo = opts.echo
+    launcher = make_launcher(opts)
     spec = load_spec()
     db = ResultsDB(opts.db_path)
     suite = label or opts.suite
@@ -169,7 +179,7 @@ def execute(opts: RunOptions, jobs: list[Job] | None = None, label: str | None =
                  f"results in {run_dir}")
         else:
             echo(f"run {run_id}: {suite}, {len(jobs)} tests, -j {opts.jobs}; results in {run_dir}")
-        db.update_run(run_id, out_dir=str(run_dir), planned=len(jobs))
+        db.update_run(run_id, out_dir=str(run_dir), planned=len(jobs), launcher=launcher.describe())
         echo("building each configuration once (minutes the first time, then reused):")
         builds = prebuild(jobs, opts.jobs, echo)
         broken = set()
@@ -180,19 +190,21 @@ def execute(opts: RunOptions, jobs: list[Job] | None = None, label: str | None =
         jobs = order_jobs([j for j in jobs if j.config not in broken], spec)
         means = db.mean_durations()
         expected = {j.id: means[j.config, j.test] for j in jobs if (j.config, j.test) in means}
-        plan = run_dir / "plan.json"
-        plan.write_text(json.dumps({"run_id": run_id, "db": str(opts.db_path.resolve()), "run_dir": str(run_dir),
-                                    "timeout": opts.timeout, "workers": opts.jobs, "expected": expected,
-                                    "jobs": [json.loads(j.to_json()) for j in jobs]}, indent=1))
-        code = _pytest(plan, run_dir, opts.jobs, suite) if jobs else 0
+        plan = Plan(run_id, opts.db_path.resolve(), run_dir, suite, opts.timeout, opts.jobs, jobs, expected)
+        plan.write()
+        launched = launcher.run(plan, db, echo) if jobs else Launched()
         counts = db.run_summary(run_id)
-        if code == 2:          # pytest's "interrupted" (Ctrl-C)
+        if launched.interrupted:
             status = "interrupted"
         else:
-            status = "passed" if set(counts) <= {Status.PASSED.value} and code in (0, 5) else "failed"
+            status = "passed" if set(counts) <= {Status.PASSED.value} and launched.clean else "failed"
+    except LaunchError:
+        status = "failed"
+        raise
     finally:
         db.update_run(run_id, status=status)
         db.finish_run(run_id, status)
+        write_junit(db, run_id, run_dir / "junit.xml", suite)
     outcome = RunOutcome(run_id, run_dir, status, db.run_summary(run_id), time.monotonic() - t0)
     if opts.report:
         from .covreport.collect import collect_runs

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 _INSTR = re.compile(r"instruction:\s+\d+\s+pc\s+0x[0-9a-f]+\s+[0-9a-f]{8}\s+(\.?\w+)")
 _FIELD = re.compile(r"^\s+(\w+): model ", re.M)
+_ENDED = re.compile(r"ended ([A-Z_]+)")
 _FINAL = re.compile(r"final state differs: (?:csr )?([a-z_ ]+?)\s*\d*(?:\.(?:lo|hi))?:")
 
 
@@ -16,6 +17,9 @@ def signature(message: str, status: str = "failed") -> str:
     """A short stable key: no seeds, addresses or values, only what kind of bug it is."""
     if status == "timeout" or "no halt within" in message:
         return "hang"
+    if status == "killed":
+        m = _ENDED.search(message)   # the scheduler's state of the task: CANCELLED, TIMEOUT, NODE_FAIL, ...
+        return f"killed: {m.group(1) if m else 'by the scheduler'}"
     if status == "crashed":
         first = message.strip().splitlines()[0] if message.strip() else "no verdict"
         return "crash: " + re.sub(r"\d+", "N", first)[:80]
