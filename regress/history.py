@@ -52,7 +52,8 @@ def _run_row(db: ResultsDB, r) -> dict:
             "wall": (r["finished"] - r["started"]) if r["finished"] else None,
             "tests": n, "planned": r["planned"], "passed": passed, "not_passed": n - passed,
             "pass_rate": 100.0 * passed / n if n else None, "statuses": tests,
-            "functional": r["functional"], "line": r["line"], "toggle": r["toggle"]}
+            "functional": r["functional"], "line": r["line"], "toggle": r["toggle"],
+            "launcher": r["launcher"] or "local"}
 
 
 def failures_of(db: ResultsDB, run_id: int) -> list[dict]:
@@ -96,12 +97,12 @@ def format_history(h: dict) -> list[str]:
         return ["no runs recorded yet (run `lpu regress smoke` or `lpu regress nightly`)"]
     lines = ["runs, newest first:",
              "   run  suite          started           commit               status       tests  failed   pass%   "
-             "func%   line%  toggle%   wall"]
+             "func%   line%  toggle%   wall     where"]
     for r in runs:
         lines.append(f"  {r['run']:>4}  {r['suite']:<13}  {r['started']}  {(r['commit'] or '?'):<19}  "
                      f"{r['status']:<11}  {r['tests']:>5}  {r['not_passed']:>6}  {_pct(r['pass_rate'])}  "
                      f"{_pct(r['functional'])}  {_pct(r['line'])}  {_pct(r['toggle'])}   "
-                     f"{hms(r['wall']) if r['wall'] is not None else '-'}")
+                     f"{hms(r['wall']) if r['wall'] is not None else '-':>7}  {r['launcher'].split(':')[0]}")
     old = list(reversed(runs))
     lines.append("trends, oldest to newest:")
     for key, label in (("pass_rate", "pass rate"), ("functional", "functional"), ("line", "line"),

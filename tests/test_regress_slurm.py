@@ -107,9 +107,11 @@ def test_smoke_through_slurm_equals_smoke_run_locally(tmp_path, slurm_env):
     for k in ("functional", "line", "toggle", "holes"):
         assert reports[0][k] == reports[1][k], k
     assert _junit(local) == _junit(slurm)
-    # the runs table says where the tests ran
+    # the runs table says where the tests ran; the job script names this interpreter by its absolute path
     [ran] = _db_rows(slurm / "results.sqlite", "SELECT launcher FROM runs")
-    assert ran["launcher"].startswith(f"slurm job {job_id}: ")
+    assert ran["launcher"].startswith(f"slurm job {job_id}: ") and hist["slurm"]["launcher"] == ran["launcher"]
+    script = (slurm / "run0001" / "slurm" / "task.sh").read_text()
+    assert f"exec {sys.executable} -m regress.launchers.slurm_task " in script and os.path.isabs(sys.executable)
 
 
 def _wait(pred, limit, what):
@@ -176,6 +178,34 @@ def test_an_array_task_cancelled_midway_is_recorded_as_killed_and_the_rest_is_in
     rerun = _db_rows(out / "results.sqlite", "SELECT * FROM results WHERE run_id = 2 AND test != 'build'")
     assert sorted(Job.from_json(r["job"]).id for r in rerun) == sorted(lost)
     assert all(r["status"] == "passed" for r in rerun)
+
+
+def test_stopping_the_submitter_cancels_the_job_array_and_keeps_what_was_recorded(tmp_path, slurm_env):
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "lpu.cli", "regress", "smoke", "--launcher", "slurm", "--configs",
+                             "tiny", "--seeds", "10", "--per-task", "4", "--max-parallel", "1", "--no-report",
+                             "--out", str(out)], env=slurm_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    sdir = out / "run0001" / "slurm"
+    try:
+        job_id = _wait(lambda: (sdir / "job_id").exists() and (sdir / "job_id").read_text().strip(), 600,
+                       "no job array submitted")
+        _wait(lambda: _db_rows(out / "results.sqlite", "SELECT id FROM results WHERE test != 'build'"), 300,
+              "no test recorded")
+        proc.terminate()                      # a CI time limit, or a kill
+        text, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, text
+    assert f"slurm job {job_id} cancelled (interrupted)" in text
+    states = subprocess.run(["squeue", "-h", "-r", "-j", job_id, "--states=all", "-o", "%T"], env=slurm_env,
+                            capture_output=True, text=True, timeout=60).stdout.split()
+    assert "CANCELLED" in states and not {"PENDING", "RUNNING"} & set(states)
+    [run] = _db_rows(out / "results.sqlite", "SELECT * FROM runs")
+    assert run["status"] == "interrupted"
+    rows = _db_rows(out / "results.sqlite", "SELECT * FROM results WHERE test != 'build'")
+    assert rows and all(r["status"] == "passed" for r in rows)
 
 
 def test_a_submission_the_cluster_refuses_names_slurms_reason_and_starts_no_run(tmp_path, slurm_env):

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import json
 import shlex
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,13 +168,31 @@ class Collector:
         c = {"queued": 0, "running": 0, "done": 0, "failed": 0}
         for t in self.tasks:
             if t.settled:
-                c["failed" if t.lost or (t.state and t.state.state not in ("COMPLETED",) and t.state.final)
-                  else "done"] += 1
+                ended_badly = t.state is not None and t.state.final and t.state.state != "COMPLETED"
+                c["failed" if t.lost or ended_badly else "done"] += 1
             elif t.state is None or t.state.state in QUEUED_STATES:
                 c["queued"] += 1
             else:
                 c["running"] += 1
         return c
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM to the submitter (a CI time limit, a kill) stops it like Ctrl-C, so that the
+    job array is cancelled instead of left running with no one to record its results."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 @dataclass
@@ -227,39 +248,46 @@ class SlurmLauncher:
         db.update_run(plan.run_id, launcher=self.describe())
         echo(f"submitted slurm job array {self.job_id}: {len(tasks)} tasks, {len(plan.jobs)} tests "
              f"({min(len(t) for t in tasks)}-{self.per_task} per task); logs in {sdir / 'logs'}", flush=True)
-        progress = Progress(len(plan.jobs), expected=plan.expected,
-                            workers=min(len(tasks), self.options.max_parallel or len(tasks)))
+        cpus = self.client.cpus(self.options.args)
+        slots = min(len(tasks), self.options.max_parallel or len(tasks), cpus or len(tasks))
+        progress = Progress(len(plan.jobs), expected=plan.expected, workers=slots)
         col = Collector(plan, tasks, db, progress, sdir / "results",
                         str(sdir / "logs" / f"task_{self.job_id}_{{task}}.log"))
         col.job_id = self.job_id
-        last, squeue_bad_since = None, None
         try:
-            while True:
-                col.read_all()
-                states = self.client.task_states(self.job_id)
-                now = time.monotonic()
-                if states is None:
-                    squeue_bad_since = squeue_bad_since or now
-                    if now - squeue_bad_since >= SQUEUE_WARN_SECONDS:
-                        echo(f"slurm job {self.job_id}: squeue has not answered for {now - squeue_bad_since:.0f} s; "
-                             "still polling (Ctrl-C cancels the job)", flush=True)
-                        squeue_bad_since = now
-                else:
-                    squeue_bad_since = None
-                col.observe(states, now, lambda: self.client.accounting_states(self.job_id))
-                c = col.counts()
-                if c != last:
-                    echo(f"slurm job {self.job_id}: {c['queued']} queued, {c['running']} running, "
-                         f"{c['done']} done, {c['failed']} failed (of {len(tasks)} tasks)", flush=True)
-                    last = c
-                if col.done:
-                    return Launched()
-                time.sleep(self.options.poll_seconds)
+            with _sigterm_interrupts():
+                self._poll(col, len(tasks), echo)
         except KeyboardInterrupt:
             self.client.cancel(self.job_id)
             col.read_all()
-            echo(f"slurm job {self.job_id} cancelled (Ctrl-C); the results recorded so far are kept", flush=True)
+            echo(f"slurm job {self.job_id} cancelled (interrupted); the results recorded so far are kept", flush=True)
             return Launched(interrupted=True)
+        return Launched()
+
+    def _poll(self, col: Collector, n_tasks: int, echo) -> None:
+        last, squeue_bad_since = None, None
+        while True:
+            col.read_all()
+            states = self.client.task_states(self.job_id)
+            now = time.monotonic()
+            if states is None:
+                if squeue_bad_since is None:
+                    squeue_bad_since = now
+                elif now - squeue_bad_since >= SQUEUE_WARN_SECONDS:
+                    echo(f"slurm job {self.job_id}: squeue has not answered for {now - squeue_bad_since:.0f} s; "
+                         "still polling (Ctrl-C cancels the job)", flush=True)
+                    squeue_bad_since = now
+            else:
+                squeue_bad_since = None
+            col.observe(states, now, lambda: self.client.accounting_states(self.job_id))
+            c = col.counts()
+            if c != last:
+                echo(f"slurm job {self.job_id}: {c['queued']} queued, {c['running']} running, "
+                     f"{c['done']} done, {c['failed']} failed (of {n_tasks} tasks)", flush=True)
+                last = c
+            if col.done:
+                return
+            time.sleep(self.options.poll_seconds)
 
 
 def make_slurm_launcher(options: SlurmOptions) -> SlurmLauncher:

@@ -108,6 +108,18 @@ class SlurmClient:
         p = self._call("sacct", ["-n", "-P", "-X", "-j", job_id, "-o", "JobID,State"])
         return parse_sacct(p.stdout, job_id) if p.returncode == 0 else {}
 
+    def cpus(self, args: list[str]) -> int | None:
+        """CPUs of the partition the site options name (all partitions otherwise), for the
+        time-left estimate; None when sinfo cannot tell."""
+        part = [a.split("=", 1)[1] for a in args if a.startswith("--partition=")]
+        p = self._call("sinfo", ["-h", "-o", "%C", *(["-p", part[-1]] if part else [])])
+        total = 0
+        for line in p.stdout.split() if p.returncode == 0 else []:
+            fields = line.split("/")          # allocated/idle/other/total
+            if len(fields) == 4 and fields[3].isdigit():
+                total += int(fields[3])
+        return total or None
+
     def cancel(self, job_id: str, task: int | None = None) -> None:
         self._call("scancel", [job_id if task is None else f"{job_id}_{task}"])
 
