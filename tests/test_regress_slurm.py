@@ -180,6 +180,22 @@ def test_an_array_task_cancelled_midway_is_recorded_as_killed_and_the_rest_is_in
     assert all(r["status"] == "passed" for r in rerun)
 
 
+def test_a_task_past_its_slurm_time_limit_is_recorded_as_killed_by_timeout(tmp_path, slurm_env):
+    # one task of 82 tests (~2 minutes of work) under Slurm's shortest time limit, one minute
+    out = tmp_path / "out"
+    p = _lpu(slurm_env, "regress", "smoke", "--launcher", "slurm", "--configs", "tiny", "--seeds", "80",
+             "--per-task", "82", "--slurm-args=--time=1", "--no-report", "--out", str(out), timeout=600)
+    assert p.returncode == 1, p.stdout + p.stderr
+    rows = _db_rows(out / "results.sqlite", "SELECT * FROM results WHERE test != 'build'")
+    assert len(rows) == 82
+    passed = [r for r in rows if r["status"] == "passed"]
+    killed = [r for r in rows if r["status"] != "passed"]
+    assert passed and killed and {r["status"] for r in killed} == {"killed"}
+    assert {r["signature"] for r in killed} == {"killed: TIMEOUT"}
+    assert "DUE TO TIME LIMIT" in killed[0]["message"]          # the tail of the task's log
+    assert f"FAIL x{len(killed)}  killed: TIMEOUT" in p.stdout
+
+
 def test_stopping_the_submitter_cancels_the_job_array_and_keeps_what_was_recorded(tmp_path, slurm_env):
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "lpu.cli", "regress", "smoke", "--launcher", "slurm", "--configs",

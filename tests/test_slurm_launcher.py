@@ -37,12 +37,12 @@ def _jobs(n, config="tiny"):
 # ------------------------------------------------------------------ packing
 
 @given(n=st.integers(1, 120), per_task=st.one_of(st.none(), st.integers(1, 20)),
-       max_parallel=st.one_of(st.none(), st.integers(1, 16)),
+       slots=st.one_of(st.none(), st.integers(1, 16)),
        costs=st.lists(st.floats(0.1, 300), min_size=120, max_size=120))
-def test_packing_puts_every_test_in_exactly_one_task_within_the_cap(n, per_task, max_parallel, costs):
+def test_packing_puts_every_test_in_exactly_one_task_within_the_cap(n, per_task, slots, costs):
     jobs = _jobs(n)
     expected = {j.id: c for j, c in zip(jobs, costs, strict=False)}
-    tasks = pack(jobs, expected, per_task, max_parallel)
+    tasks = pack(jobs, expected, per_task, slots)
     flat = [j.id for t in tasks for j in t]
     assert sorted(flat) == sorted(j.id for j in jobs) and len(flat) == len(set(flat))
     assert all(tasks)
@@ -53,16 +53,20 @@ def test_packing_puts_every_test_in_exactly_one_task_within_the_cap(n, per_task,
         # LPT: no task carries more than the mean load plus its largest test
         loads = [sum(expected[j.id] for j in t) for t in tasks]
         assert max(loads) <= sum(loads) / len(loads) + max(expected[j.id] for j in jobs) + 1e-9
+        if slots and slots < len(tasks) < n:
+            assert len(tasks) % slots == 0, "more tasks than slots: whole waves"
     loads = [sum(expected[j.id] for j in t) for t in tasks]
     assert loads == sorted(loads, reverse=True), "heaviest task first (Slurm starts low indices first)"
 
 
-def test_task_count_aims_at_the_target_work_per_task_and_two_tasks_per_parallel_slot():
+def test_task_count_aims_at_the_target_work_per_task_in_whole_waves():
     jobs = _jobs(40)
-    assert task_count(jobs, {}) == -(-40 * DEFAULT_SECONDS // TARGET_TASK_SECONDS)
+    assert task_count(jobs, {}) == -(-40 * DEFAULT_SECONDS // TARGET_TASK_SECONDS) == 10
     slow = {j.id: 60.0 for j in jobs}
     assert task_count(jobs, slow) == 40                          # never more tasks than tests
-    assert task_count(jobs, {j.id: 1.0 for j in jobs}, max_parallel=8) == 16
+    assert task_count(jobs, {}, slots=4) == 12                   # 10 tasks on 4 slots: 3 full waves
+    assert task_count(jobs, {}, slots=16) == 10                  # they all run at once anyway
+    assert task_count(jobs, {j.id: 1.0 for j in jobs}, slots=8) == 2
     assert task_count(jobs, {}, per_task=7) == 6
     assert task_count([], {}) == 0 and pack([], {}) == []
 

@@ -4,8 +4,10 @@ per task would spend as long waiting as simulating: each task carries several te
 
 Without --per-task the number of tasks comes from the tests' expected durations (their
 means in the results history, or DEFAULT_SECONDS): about TARGET_TASK_SECONDS of work per
-task, and at least two tasks per allowed parallel slot so that the tail balances. Tests
-are dealt longest first to the least loaded task (LPT); tasks are numbered heaviest first,
+task; when there are more tasks than slots (tasks that can run at once: --max-parallel, or
+the partition's CPUs), a whole multiple of the slots, so that the last wave is full (5
+tasks on 2 slots ran in 3 waves, the last half idle: 51 s against 44 s locally). Tests are
+dealt longest first to the least loaded task (LPT); tasks are numbered heaviest first,
 since Slurm starts the lowest indices first."""
 
 from __future__ import annotations
@@ -19,22 +21,22 @@ DEFAULT_SECONDS = 5.0    # a test with no history: about a tiny/default random p
 
 
 def task_count(jobs: list[Job], expected: dict[str, float], per_task: int | None = None,
-               max_parallel: int | None = None) -> int:
+               slots: int | None = None) -> int:
     if not jobs:
         return 0
     if per_task is not None:
         return math.ceil(len(jobs) / per_task)
     total = sum(expected.get(j.id, DEFAULT_SECONDS) for j in jobs)
-    n = math.ceil(total / TARGET_TASK_SECONDS)
-    if max_parallel:
-        n = max(n, 2 * max_parallel)
-    return max(1, min(len(jobs), n))
+    n = max(1, math.ceil(total / TARGET_TASK_SECONDS))
+    if slots and n > slots:
+        n = math.ceil(n / slots) * slots
+    return min(len(jobs), n)
 
 
 def pack(jobs: list[Job], expected: dict[str, float], per_task: int | None = None,
-         max_parallel: int | None = None) -> list[list[Job]]:
+         slots: int | None = None) -> list[list[Job]]:
     """The jobs in tasks; every job in exactly one task, at most per_task in each."""
-    n = task_count(jobs, expected, per_task, max_parallel)
+    n = task_count(jobs, expected, per_task, slots)
     if n == 0:
         return []
     cap = per_task or len(jobs)

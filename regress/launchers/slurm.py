@@ -238,7 +238,9 @@ class SlurmLauncher:
         return self.client.submit(args)
 
     def run(self, plan: Plan, db: ResultsDB, echo) -> Launched:
-        tasks = pack(plan.jobs, plan.expected, self.options.per_task, self.options.max_parallel)
+        cpus = self.client.cpus(self.options.args)
+        limits = [n for n in (self.options.max_parallel, cpus) if n]
+        tasks = pack(plan.jobs, plan.expected, self.options.per_task, min(limits) if limits else None)
         if not tasks:
             return Launched()
         sdir = plan.run_dir / "slurm"
@@ -248,9 +250,7 @@ class SlurmLauncher:
         db.update_run(plan.run_id, launcher=self.describe())
         echo(f"submitted slurm job array {self.job_id}: {len(tasks)} tasks, {len(plan.jobs)} tests "
              f"({min(len(t) for t in tasks)}-{self.per_task} per task); logs in {sdir / 'logs'}", flush=True)
-        cpus = self.client.cpus(self.options.args)
-        slots = min(len(tasks), self.options.max_parallel or len(tasks), cpus or len(tasks))
-        progress = Progress(len(plan.jobs), expected=plan.expected, workers=slots)
+        progress = Progress(len(plan.jobs), expected=plan.expected, workers=min([len(tasks), *limits]))
         col = Collector(plan, tasks, db, progress, sdir / "results",
                         str(sdir / "logs" / f"task_{self.job_id}_{{task}}.log"))
         col.job_id = self.job_id
