@@ -13,6 +13,21 @@ from collections.abc import Sequence
 from .registry import register_all
 
 PROG = "lpu"
+# options whose value is itself a list of flags (`--slurm-args "--partition=sim"`): argparse
+# would take a lone "--partition=sim" for an unknown option of ours
+FLAG_VALUED = ("--slurm-args",)
+
+
+def _join_flag_values(argv: list[str]) -> list[str]:
+    out: list[str] = []
+    it = iter(argv)
+    for a in it:
+        if a in FLAG_VALUED:
+            value = next(it, None)
+            out.append(a if value is None else f"{a}={value}")
+        else:
+            out.append(a)
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = _join_flag_values(list(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error argparse already reported

@@ -20,8 +20,8 @@ from regress.jobs import Job
 from regress.junit import write_junit
 from regress.launchers import LaunchError, Plan
 from regress.launchers.packing import DEFAULT_SECONDS, TARGET_TASK_SECONDS, pack, task_count
-from regress.launchers.slurm import SETTLE_SECONDS, Collector
 from regress.launchers.slurm_client import TaskState, parse_sacct, parse_squeue
+from regress.launchers.slurm_collect import SETTLE_SECONDS, Collector
 from regress.launchers.slurm_config import load_config, slurm_options
 from regress.launchers.slurm_task import result_file, write_atomic
 from regress.progress import Progress
@@ -342,6 +342,7 @@ def test_a_refusal_from_the_cluster_is_an_error_that_gives_slurms_reason(tmp_pat
 
 @pytest.mark.parametrize("argv, message", [
     (["--slurm-args=--partition=sim"], "--slurm-args applies to --launcher slurm"),
+    (["--slurm-args", "--partition=sim"], "--slurm-args applies to --launcher slurm"),
     (["--per-task", "4"], "--per-task applies to --launcher slurm"),
     (["--max-parallel", "0"], "--max-parallel: need at least 1, got 0"),
     (["--launcher", "slurm", "--per-task", "0"], "--per-task: must be positive, got 0"),

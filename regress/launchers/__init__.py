@@ -47,9 +47,6 @@ class Plan:
             "jobs": [json.loads(j.to_json()) for j in self.jobs]}, indent=1))
         return self.path
 
-    def test_dir(self, job: Job) -> Path:
-        return self.run_dir / "tests" / job.dirname
-
 
 @dataclass
 class Launched:
