@@ -143,7 +143,7 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                         "timeout (default 900)")
     p.add_argument("--launcher", choices=LAUNCHERS, default="local",
                    help="where the tests run: local (pytest-xdist workers on this machine, the default) or "
-                        "slurm (job arrays on a Slurm cluster; docs/regressions.md#slurm)")
+                        "slurm (job arrays on a Slurm cluster; docs/regressions.md, Running on a Slurm cluster)")
     p.add_argument("--max-parallel", type=int, metavar="K",
                    help="at most K tests at once: caps -j locally; Slurm array tasks running at once")
     p.add_argument("--slurm-args", metavar='"ARGS"',

@@ -22,7 +22,8 @@ from .triage import signature
 LOG_TAIL_LINES = 30
 
 
-def _tail(*paths: Path) -> str:
+def log_tail(*paths: Path) -> str:
+    """The last LOG_TAIL_LINES lines of the first of the logs that has any."""
     for p in paths:
         if p.exists():
             lines = p.read_text(errors="replace").splitlines()
@@ -65,10 +66,10 @@ def run_job(job: Job, test_dir: Path, timeout: float, child: list[str] | None = 
     res = TestResult(job.config, job.test, job.seed, Status.PASSED, seconds, repro=job.repro(), log=str(shown_log))
     if code is None:
         res.status = Status.TIMEOUT
-        res.message = f"no verdict within the {timeout:.0f} s limit; killed. Log tail:\n{_tail(sim_log, log)}"
+        res.message = f"no verdict within the {timeout:.0f} s limit; killed. Log tail:\n{log_tail(sim_log, log)}"
     elif not verdict.exists():
         res.status = Status.CRASHED
-        res.message = f"the job process exited with code {code} and no verdict. Log tail:\n{_tail(log, sim_log)}"
+        res.message = f"the job process exited with code {code} and no verdict. Log tail:\n{log_tail(log, sim_log)}"
     else:
         v = json.loads(verdict.read_text())
         res.status = Status(v["status"])
@@ -77,7 +78,7 @@ def run_job(job: Job, test_dir: Path, timeout: float, child: list[str] | None = 
         if v.get("waves"):
             res.waves = v["waves"]
         if res.status is Status.CRASHED:
-            res.message += f"\nLog tail:\n{_tail(sim_log, log)}"
+            res.message += f"\nLog tail:\n{log_tail(sim_log, log)}"
     if res.status is not Status.PASSED:
         res.signature = signature(res.message, res.status.value)
         if job.waves and not res.waves:

@@ -5,6 +5,7 @@ errors when Slurm is missing or refuses. The real cluster is in test_regress_slu
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from regress.jobs import Job
 from regress.junit import write_junit
 from regress.launchers import LaunchError, Plan
 from regress.launchers.packing import DEFAULT_SECONDS, TARGET_TASK_SECONDS, pack, task_count
+from regress.launchers.slurm import SlurmLauncher
 from regress.launchers.slurm_client import TaskState, parse_sacct, parse_squeue
 from regress.launchers.slurm_collect import SETTLE_SECONDS, Collector
 from regress.launchers.slurm_config import load_config, slurm_options
@@ -86,8 +88,17 @@ def test_a_site_config_file_becomes_sbatch_flags(tmp_path):
     assert o.args[-2:] == ["--partition=debug", "--exclusive"] and o.per_task == 3 and o.max_parallel == 4
 
 
-def test_the_interpreter_in_job_scripts_is_absolute_by_default():
-    assert os.path.isabs(slurm_options(None, None, None, None).interpreter())
+@pytest.mark.parametrize("python", ["", "/shared/venvs/lpu env/bin/python"])
+def test_the_job_script_runs_the_task_with_an_absolute_interpreter(tmp_path, python):
+    opts = slurm_options(None, None, None, None)
+    opts.python = python
+    launcher = SlurmLauncher(opts, client=None)          # no cluster needed to write the script
+    script = launcher._script(tmp_path, tmp_path / "my manifest.json")
+    argv = shlex.split(script.read_text().splitlines()[-1])
+    assert argv[0] == "exec" and os.path.isabs(argv[1])
+    assert argv[1] == (python or sys.executable)          # the site's interpreter, else this one
+    assert argv[2:] == ["-m", "regress.launchers.slurm_task", str(tmp_path / "my manifest.json")]
+    assert os.access(script, os.X_OK)
 
 
 @pytest.mark.parametrize("body, message", [

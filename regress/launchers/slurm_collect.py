@@ -16,21 +16,13 @@ from ..jobs import Job
 from ..progress import Progress
 from ..results import ResultsDB, Status, TestResult
 from ..triage import signature
-from ..worker import LOG_TAIL_LINES
+from ..worker import log_tail
 from . import Plan
 from .slurm_client import KILLED_STATES, QUEUED_STATES, TaskState
 from .slurm_task import result_file
 
 SETTLE_SECONDS = 3.0      # after a task is over, how long its result file may lag (shared filesystems)
 MISSING_POLLS = 5         # polls a task may be absent from squeue before accounting is asked
-
-
-def _tail(path: Path) -> str:
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return "(no log)"
-    return "\n".join(lines[-LOG_TAIL_LINES:]) or "(empty log)"
 
 
 @dataclass
@@ -135,7 +127,7 @@ class Collector:
             msg = (f"slurm task {name} ended {state} {when}"
                    + (" (the scheduler ended it: scancel, time limit, preemption or node failure)" if killed else
                       " (the task died without a verdict for this test)")
-                   + f". Task log {log}, tail:\n{_tail(log)}")
+                   + f". Task log {log}, tail:\n{log_tail(log)}")
             status = Status.KILLED if killed else Status.CRASHED
             res = TestResult(job.config, job.test, job.seed, status, None, message=msg, repro=job.repro(),
                              log=str(log), job=job.to_json())
