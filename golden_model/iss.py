@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from isa_spec import Config, Spec, load_spec, make_config
+from isa_spec.errors import LpuError
 from isa_spec.latency import latency_table
 
 from .boxops import BoxOps, Temps
@@ -250,5 +251,5 @@ class Iss:
         return None
 
 
-class StepLimitExceeded(RuntimeError):
+class StepLimitExceeded(LpuError, RuntimeError):
     pass

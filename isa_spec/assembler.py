@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from .errors import LpuError
 from .loader import load_spec
 from .types import Instruction, Operand, Spec
 
@@ -60,7 +61,7 @@ class Program:
     text_lines: list[int]  # source line of each text word
 
 
-class AsmError(ValueError):
+class AsmError(LpuError, ValueError):
     def __init__(self, file: str, line: int, message: str):
         self.file, self.line, self.message = file, line, message
         super().__init__(f"{file}:{line}: {message}")

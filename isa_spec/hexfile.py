@@ -8,12 +8,14 @@ import os
 import re
 from typing import Protocol
 
+from .errors import LpuError
+
 DATA_MARKER = "// .data"
 _MARKER_RE = re.compile(r"//\s*\.data")
 _WORD_RE = re.compile(r"[0-9a-fA-F]{8}")
 
 
-class HexError(ValueError):
+class HexError(LpuError, ValueError):
     def __init__(self, file: str, line: int, message: str):
         self.file, self.line, self.message = file, line, message
         super().__init__(f"{file}:{line}: {message}")

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from isa_spec.errors import LpuError
 
-class UserError(Exception):
+
+class UserError(LpuError):
     """A problem with the user's input, with a message that names its place."""
 
 
 def user_error_types() -> tuple[type[BaseException], ...]:
-    # Imported lazily: only needed once something has gone wrong, and keeps `lpu --help`
-    # fast and independent of the golden model's import cost.
-    from golden_model import StepLimitExceeded
-    from isa_spec.assembler import AsmError
-    from isa_spec.errors import ConfigError, SpecError
-    from isa_spec.hexfile import HexError
-    from regress.launchers import LaunchError
-    from regress.results import ResultsDBError
-
-    return (UserError, AsmError, ConfigError, SpecError, HexError, StepLimitExceeded, ResultsDBError, LaunchError)
+    # Every user-error type derives from isa_spec's LpuError, so a new one cannot fall
+    # through to a traceback.
+    return (LpuError,)
 
 
 def read_text(path: Path) -> str:

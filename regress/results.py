@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from isa_spec.errors import LpuError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -39,7 +41,7 @@ ADDED_COLUMNS = {"runs": ("out_dir TEXT", "args TEXT", "planned INTEGER", "funct
                  "results": ("job TEXT",)}
 
 
-class ResultsDBError(RuntimeError):
+class ResultsDBError(LpuError, RuntimeError):
     """The results database cannot be opened or used; the message names the file."""
 
 

@@ -10,8 +10,10 @@ import os
 import shutil
 from pathlib import Path
 
+from isa_spec.errors import LpuError
 
-class ToolError(RuntimeError):
+
+class ToolError(LpuError, RuntimeError):
     """A required tool is missing; the message says which and how to get it."""
 
 

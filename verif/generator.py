@@ -45,6 +45,7 @@ from golden_model.ops import SEMANTICS
 from golden_model.state import ArchState, to_s32
 from isa_spec import Config, Spec
 from isa_spec.assembler import PSEUDO_INSTRUCTIONS, assemble
+from isa_spec.errors import LpuError
 from isa_spec.types import FixedFormat, Instruction, Operand
 
 # Strategy-specific names (checked against the spec when a generator is built).
@@ -62,7 +63,7 @@ IMM_KINDS = ("simm", "uimm")
 BETAS = (1e-4, 1e-3, 0.01, 0.1, 0.5, 1.0, 2.0, 10.0, 50.0, 200.0)
 
 
-class GeneratorError(RuntimeError):
+class GeneratorError(LpuError, RuntimeError):
     """The spec lacks something a generation strategy needs."""
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from isa_spec import Config, Spec
+from isa_spec.errors import LpuError
 from verif.code_coverage import CodeCoverage
 from verif.coverage import CoverageModel
 
@@ -20,7 +21,7 @@ from ..jobs import Job
 from ..results import ResultsDB
 
 
-class CoverageDataError(RuntimeError):
+class CoverageDataError(LpuError, RuntimeError):
     """A run or a coverage file that cannot be used; the message names it."""
 
 

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from isa_spec.errors import LpuError
+
 from ..jobs import Job
 from ..results import ResultsDB
 
 LAUNCHERS = ("local", "slurm")
 
 
-class LaunchError(RuntimeError):
+class LaunchError(LpuError, RuntimeError):
     """The jobs cannot be launched (a scheduler command is missing, or the cluster refused
     the submission); the message says which and why."""
 
