@@ -39,7 +39,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = Path(args.db) if args.db else Path(args.out) / "results.sqlite"
     if not path.exists():
         raise UserError(f"{path}: no results database (run a regression first, or give --db)")
-    db = ResultsDB(path)
+    db = ResultsDB(path, readonly=True)
     try:
         cov = collect_runs(db, _run_ids(db, args.runs), load_spec())
     except CoverageDataError as exc:

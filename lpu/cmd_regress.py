@@ -102,7 +102,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     path = Path(args.db) if args.db else Path(args.out) / "results.sqlite"
     if not path.exists():
         raise UserError(f"{path}: no results database (run a regression first, or give --db)")
-    db = ResultsDB(path)
+    db = ResultsDB(path, readonly=True)
     if args.run is not None and db.run(args.run) is None:
         raise UserError(f"{path}: no run {args.run}")
     h = history(db, args.runs, args.suite, args.run)

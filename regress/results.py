@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from isa_spec.errors import LpuError
+from .results_file import ResultsDBError, check_file
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -39,10 +39,12 @@ CREATE INDEX IF NOT EXISTS results_by_run ON results(run_id);
 ADDED_COLUMNS = {"runs": ("out_dir TEXT", "args TEXT", "planned INTEGER", "functional REAL", "line REAL",
                           "toggle REAL", "pid INTEGER", "launcher TEXT"),
                  "results": ("job TEXT",)}
+# PRAGMA user_version of a database this code wrote: 0 is a database from before the
+# version was kept (the same tables, perhaps without the added columns)
+SCHEMA_VERSION = 1
+TABLES = ("runs", "results")
 
-
-class ResultsDBError(LpuError, RuntimeError):
-    """The results database cannot be opened or used; the message names the file."""
+__all__ = ["ResultsDB", "ResultsDBError", "Status", "TestResult", "SCHEMA_VERSION"]
 
 
 class Status(StrEnum):
@@ -71,25 +73,79 @@ class TestResult:
 
 
 class ResultsDB:
-    def __init__(self, path: str | Path):
+    """The results database at `path`. Opening checks it (file size against its header,
+    `PRAGMA quick_check`, schema version) and refuses a damaged one with a ResultsDBError
+    naming the file, so that it is never read as empty or written to. `readonly=True` (the
+    reporting commands) never creates, migrates or writes the file."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.readonly = readonly
+        check_file(self.path)
+        if readonly and not self.path.exists():
+            raise ResultsDBError(f"{self.path}: no results database (run a regression first, or give --db)")
         try:
-            self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA busy_timeout=60000")
-            self.conn.executescript(SCHEMA)
-            self._migrate()
+            if not readonly:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = self._connect()
+            self._verify()
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.executescript(SCHEMA)
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             raise ResultsDBError(f"{self.path}: not a usable results database ({exc})") from None
+        except OSError as exc:
+            raise ResultsDBError(f"{self.path}: cannot open the results database: {exc.strerror or exc}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.readonly:
+            # a URI with mode=ro: SQLite neither creates the file nor writes it
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+        else:
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=60000")
+        return conn
+
+    def _verify(self) -> None:
+        problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(1)")]
+        if problems != ["ok"]:
+            first = problems[0].replace("*** in database main ***", "").strip().splitlines()[0]
+            raise ResultsDBError(f"{self.path}: damaged results database (SQLite quick_check: {first})")
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ResultsDBError(f"{self.path}: results database of a newer lpu (schema version {version}, "
+                                 f"this lpu knows up to {SCHEMA_VERSION})")
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and not set(TABLES) <= tables:
+            raise ResultsDBError(f"{self.path}: not a usable results database (an SQLite file without "
+                                 f"{' and '.join(t for t in TABLES if t not in tables)} tables)")
+        if self.readonly:
+            if not tables:
+                raise ResultsDBError(f"{self.path}: not a usable results database (an SQLite file without tables)")
+            self._shadow_missing_columns()
+
+    def _missing_columns(self, table: str) -> list[str]:
+        have = {r["name"] for r in self.conn.execute(f"PRAGMA main.table_info({table})")}
+        return [col for col in ADDED_COLUMNS[table] if col.split()[0] not in have]
+
+    def _shadow_missing_columns(self) -> None:
+        # an older database read without migrating it: a temporary view (temp names are
+        # found before main ones) adds the missing columns as NULL
+        for table in TABLES:
+            missing = self._missing_columns(table)
+            if missing:
+                extra = ", ".join(f"NULL AS {col.split()[0]}" for col in missing)
+                self.conn.execute(f"CREATE TEMP VIEW {table} AS SELECT *, {extra} FROM main.{table}")
 
     def _migrate(self) -> None:
-        for table, cols in ADDED_COLUMNS.items():
-            have = {r["name"] for r in self.conn.execute(f"PRAGMA table_info({table})")}
-            for col in cols:
-                if col.split()[0] not in have:
-                    self._write(f"ALTER TABLE {table} ADD COLUMN {col}", ())
+        for table in TABLES:
+            for col in self._missing_columns(table):
+                self._write(f"ALTER TABLE {table} ADD COLUMN {col}", ())
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.conn.close()
