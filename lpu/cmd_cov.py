@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import UserError
+from .errors import UserError, output_dir
 from .registry import Subparsers, add_command, add_group
 
 
@@ -39,6 +39,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = Path(args.db) if args.db else Path(args.out) / "results.sqlite"
     if not path.exists():
         raise UserError(f"{path}: no results database (run a regression first, or give --db)")
+    if args.html:
+        output_dir(Path(args.html), "--html")   # before the work, not after the summary
     db = ResultsDB(path, readonly=True)
     try:
         cov = collect_runs(db, _run_ids(db, args.runs), load_spec())

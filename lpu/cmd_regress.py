@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from .errors import UserError
+from .errors import UserError, output_dir
 from .registry import Subparsers
 
 
@@ -89,6 +89,7 @@ def cmd_suite(args: argparse.Namespace) -> int:
     spec = SUITES[args.suite]
     seeds = spec.default_seeds if args.seeds is None else args.seeds
     opts = _options(args, args.suite, _configs(args.configs, spec.configs), seeds)
+    output_dir(opts.out, "--out")
     if args.suite == "smoke":
         same = Path(args.examples).resolve() == EXAMPLES_DIR.resolve()
         opts.examples = Job(args.config, "examples", path="" if same else str(Path(args.examples).resolve()))
@@ -124,6 +125,7 @@ def cmd_regress(args: argparse.Namespace) -> int:
     opts = _options(args, "rerun", [], 0)
     if not opts.db_path.exists():
         raise UserError(f"{opts.db_path}: no results database (give --db or --out)")
+    output_dir(opts.out, "--out")
     out = rerun_failed(opts, args.rerun_failed)
     if out is None:
         raise UserError(f"{opts.db_path}: no run {args.rerun_failed}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .errors import UserError, require_file
+from .errors import UserError, output_dir, require_file
 from .registry import Subparsers, add_command
 
 
@@ -37,6 +37,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
         if why:
             raise UserError(why + " (give the same --config/--param as to `lpu gen`)")
     out = Path(args.out or f"out/sim/{config.name}_{test}_{args.seed}")
+    output_dir(out, "--out" if args.out else "test directory")   # before the build and the run
     req = SimRequest(config=config, config_name=args.config, overrides=overrides, test=test, test_dir=out,
                      seed=args.seed, count=args.count, asm=Path(args.file) if args.file else None,
                      rtl_dir=Path(args.rtl) if args.rtl else None, waves=args.waves, only=args.only)

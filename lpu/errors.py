@@ -7,6 +7,7 @@ tools and keeps its traceback, so that it is reported rather than hidden.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from isa_spec.errors import LpuError
@@ -39,6 +40,20 @@ def require_file(path: Path) -> Path:
         raise UserError(f"{path}: no such file")
     if not path.is_file():
         raise UserError(f"{path}: not a regular file")
+    return path
+
+
+def output_dir(path: Path, option: str) -> Path:
+    """Make sure `path` is (or can now be made) a directory to write into, before any work
+    starts: a run that ends in FileExistsError after minutes of work helps nobody."""
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{option}: {path} exists and is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{option}: cannot create directory {path}: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UserError(f"{option}: {path}: no permission to write there")
     return path
 
 

@@ -84,9 +84,13 @@ class ResultsDB:
         check_file(self.path)
         if readonly and not self.path.exists():
             raise ResultsDBError(f"{self.path}: no results database (run a regression first, or give --db)")
-        try:
-            if not readonly:
+        if not readonly:
+            try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ResultsDBError(f"{self.path}: cannot create its directory {self.path.parent}: "
+                                     f"{exc.strerror or exc}") from None
+        try:
             self.conn = self._connect()
             self._verify()
             if not readonly:
