@@ -55,20 +55,31 @@ def _options(args: argparse.Namespace, suite: str, configs: list[str], seeds: in
                       launcher=args.launcher, slurm=slurm, max_parallel=args.max_parallel)
 
 
+def _examples(directory: Path) -> list[Path]:
+    """The smoke suite's example programs: a directory that is missing or holds none is the
+    user's mistake (a typo), not a pass over nothing."""
+    from regress.smoke import example_programs
+
+    if not directory.is_dir():
+        raise UserError(f"--examples: {directory} is not a directory")
+    programs = example_programs(directory)
+    if not programs:
+        raise UserError(f"--examples: no programs (*.s) in {directory}")
+    return programs
+
+
 def _smoke_no_rtl(args: argparse.Namespace) -> int:
     """The golden-model part alone, in this process: seconds, for a quick check."""
     from isa_spec import load_spec, make_config
     from isa_spec.params import parse_param_overrides
-    from regress.smoke import example_programs, run_smoke, summary
+    from regress.smoke import run_smoke, summary
 
     spec = load_spec()
     config = make_config(spec, args.config, parse_param_overrides(args.param))
-    programs = example_programs(args.examples)
+    programs = _examples(Path(args.examples))
     results = run_smoke(spec, config, programs, args.max_steps)
     for line in summary(results):
         print(line)
-    if not programs:
-        print(f"note: no programs in {args.examples}/*.s")
     print("note: --no-rtl: this run checked the golden model only")
     return 0 if all(r.ok for r in results) else 1
 
@@ -84,8 +95,7 @@ def cmd_suite(args: argparse.Namespace) -> int:
             return _smoke_no_rtl(args)
         if args.param:
             raise UserError("--param applies to the golden-model part alone: use it with --no-rtl")
-        if not Path(args.examples).is_dir():
-            raise UserError(f"--examples: {args.examples} is not a directory")
+        _examples(Path(args.examples))
     spec = SUITES[args.suite]
     seeds = spec.default_seeds if args.seeds is None else args.seeds
     opts = _options(args, args.suite, _configs(args.configs, spec.configs), seeds)
@@ -101,11 +111,18 @@ def cmd_history(args: argparse.Namespace) -> int:
     from regress.results import ResultsDB
 
     path = Path(args.db) if args.db else Path(args.out) / "results.sqlite"
+    if args.runs < 1:
+        raise UserError(f"--runs: need at least 1, got {args.runs}")
     if not path.exists():
         raise UserError(f"{path}: no results database (run a regression first, or give --db)")
     db = ResultsDB(path, readonly=True)
     if args.run is not None and db.run(args.run) is None:
         raise UserError(f"{path}: no run {args.run}")
+    suites = db.suites()
+    if args.suite is not None and args.suite not in suites:
+        # "no runs recorded yet" would be untrue when other suites have runs
+        known = f"suites recorded: {', '.join(suites)}" if suites else "no runs recorded yet"
+        raise UserError(f"{path}: no runs of suite '{args.suite}' ({known})")
     h = history(db, args.runs, args.suite, args.run)
     db.close()
     if args.json:
@@ -118,13 +135,29 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_regress(args: argparse.Namespace) -> int:
     """`lpu regress --rerun-failed RUN` (no suite)."""
-    from regress.runner import rerun_failed
+    from regress.results import ResultsDB
+    from regress.runner import failed_jobs, rerun_failed
 
     if args.rerun_failed is None:
         raise UserError("give a suite (smoke, nightly), `history`, or --rerun-failed RUN")
     opts = _options(args, "rerun", [], 0)
     if not opts.db_path.exists():
         raise UserError(f"{opts.db_path}: no results database (give --db or --out)")
+    db = ResultsDB(opts.db_path, readonly=True)
+    if db.run(args.rerun_failed) is None:
+        raise UserError(f"{opts.db_path}: no run {args.rerun_failed}")
+    failed = [r for r in db.results(args.rerun_failed) if r["status"] != "passed"]
+    jobs = failed_jobs(db, args.rerun_failed)
+    db.close()
+    if not failed:
+        # an empty rerun would only add a run with nothing in it to the history
+        print(f"run {args.rerun_failed}: nothing to rerun (no test failed); no run recorded")
+        return 0
+    if not jobs:
+        n = f"{len(failed)} failure" + ("s" if len(failed) != 1 else "")
+        raise UserError(f"run {args.rerun_failed}: no recorded job to rerun its {n} "
+                        f"(recorded by an older lpu); rerun them with the reproduce commands of "
+                        f"`lpu regress history --run {args.rerun_failed}`")
     output_dir(opts.out, "--out")
     out = rerun_failed(opts, args.rerun_failed)
     if out is None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
-from .errors import UserError, output_dir, require_file
+from .errors import UserError, output_dir, read_text, require_file
 from .registry import Subparsers, add_command
 
 
@@ -15,6 +16,14 @@ def cmd_sim(args: argparse.Namespace) -> int:
     from rtl_gen.toolchain import ToolError
     from verif.simulate import SimRequest, simulate
 
+    # the options first: a mistake found after the build is minutes lost
+    if args.count < 1:
+        raise UserError(f"--count: need at least 1 program, got {args.count}")
+    if args.only is not None:
+        try:
+            re.compile(args.only)
+        except re.error as exc:
+            raise UserError(f"--only: '{args.only}' is not a valid regular expression ({exc})") from None
     overrides = parse_param_overrides(args.param)
     config = make_config(load_spec(), args.config, overrides)
     if args.random:
@@ -23,7 +32,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
         test = "cdg"
     elif args.file:
         test = "asm"
-        require_file(Path(args.file))
+        read_text(require_file(Path(args.file)))   # a binary file is named here, not by the decoder later
     elif args.directed:
         test = "directed"
     else:

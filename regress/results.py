@@ -199,6 +199,11 @@ class ResultsDB:
                                      (suite, limit)).fetchall()
         return self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
 
+    def suites(self) -> list[str]:
+        """The suites that have runs, in the order of their first run."""
+        rows = self.conn.execute("SELECT suite FROM runs GROUP BY suite ORDER BY MIN(id)").fetchall()
+        return [r["suite"] for r in rows]
+
     def results(self, run_id: int) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM results WHERE run_id = ? ORDER BY id", (run_id,)).fetchall()
 
