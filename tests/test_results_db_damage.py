@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,12 @@ def test_a_database_being_written_is_not_taken_for_a_damaged_one(tmp_path):
     assert reader.run_summary(run) == {"passed": 300}
     reader.close()
     writer.close()
+
+
+def test_the_installed_command_exits_non_zero_on_the_24000_byte_cut(tmp_path, good):
+    # the command of the bug report, as a user runs it (a separate process)
+    t = cut(good, tmp_path / "t.sqlite", good.stat().st_size - 576)
+    p = subprocess.run([sys.executable, "-m", "lpu.cli", "regress", "history", "--db", str(t)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1 and p.stdout == ""
+    assert p.stderr.startswith(f"lpu: error: {t}: damaged results database: ") and p.stderr.count("\n") == 1
