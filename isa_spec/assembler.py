@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from .bits import to_signed
 from .errors import LpuError
 from .loader import load_spec
 from .types import Instruction, Operand, Spec
@@ -80,11 +81,6 @@ _PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _HILO_INT = re.compile(r"(%hi|%lo)\((-?(?:0|[1-9][0-9]*))\)")
 _SYNTAX_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
 _ATOM = re.compile(r"%hi\b|%lo\b|fx(?=\s*\()|[A-Za-z_][\w.]*|\d[\w.]*|\(")
-
-
-def to_signed(value: int, bits: int = WORD_BITS) -> int:
-    value &= (1 << bits) - 1
-    return value - (1 << bits) if value >> (bits - 1) else value
 
 
 def register_prefix(spec: Spec, kind: str) -> str:
@@ -349,7 +345,7 @@ class _Assembler:
         for idx, line, expr in self.data_fix:
             self.line = line
             try:
-                self.data[idx] = to_signed(self._word(expr))
+                self.data[idx] = to_signed(self._word(expr), WORD_BITS)
             except _Fail as exc:
                 raise AsmError(self.file, line, str(exc)) from None
         return Program(words, self.data, dict(self.symbols), [st.line for st in self.text])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .assembler import register_prefix, to_signed
+from .assembler import register_prefix
+from .bits import to_signed
 from .loader import load_spec
 from .types import Instruction, Operand, Spec
 
