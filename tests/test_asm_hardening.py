@@ -109,3 +109,21 @@ def test_a_deep_latency_formula_is_a_located_spec_error(tmp_path, capsys):
     assert rc == 1
     assert err.startswith("lpu: error: ") and err.count("\n") == 1
     assert "isa.toml: latency 'default'" in err and "nested too deeply" in err
+
+
+def test_word_layout_is_read_from_the_spec():
+    """%hi/%lo split and fx() format come from lui/addi's fields and formats.coord; a spec
+    whose split does not make one word is refused once, with the reason."""
+    import dataclasses
+
+    from isa_spec.asm_expr import AsmFail, WordLayout
+
+    lay = WordLayout.from_spec(SPEC, "lui", "addi")
+    lui, addi = SPEC.instructions["lui"].operands[1].field, IMM
+    assert (lay.word_bits, lay.hi_bits, lay.lo_bits) == (SPEC.xlen, lui.width, addi.width) == (32, 20, 12)
+    assert lay.fx is SPEC.formats["coord"]
+    odd = dataclasses.replace(SPEC, xlen=40)
+    with pytest.raises(AsmFail, match=r"lui's immediate \(20 bits\) \+ addi's \(12 bits\) must make xlen \(40"):
+        WordLayout.from_spec(odd, "lui", "addi")
+    with pytest.raises(AsmError, match="must make xlen"):
+        assemble("nop", "x.s", spec=odd)
