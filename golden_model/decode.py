@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from isa_spec import Config, Instruction, Spec
+from isa_spec.bits import to_signed
 
 CACHE_WORDS = 1 << 16
-
-
-def sext(value: int, bits: int) -> int:
-    return value - (1 << bits) if value & (1 << (bits - 1)) else value
 
 
 @dataclass(frozen=True)
@@ -46,6 +43,6 @@ class Decoder:
                     v = op.field.extract(word)
                     if op.kind in self.limits and v >= self.limits[op.kind]:
                         return None
-                    ops[op.name] = sext(v, op.field.width) if op.signed else v
+                    ops[op.name] = to_signed(v, op.field.width) if op.signed else v
                 return Decoded(ins, ops)
         return None

@@ -8,27 +8,14 @@ for CSRs) compared with the example's tolerance `tol` (0 means exact after round
 from __future__ import annotations
 
 import math
-import re
 
 from isa_spec import Spec
+from isa_spec.example_check import BOX_KEY, EXAMPLE_CONFIG, MEM_KEY, X_KEY, example_overrides, mem_address
 from isa_spec.params import make_config
 from isa_spec.types import Example
 
 from .iss import Iss
 from .state import to_s32
-
-BOX_KEY = re.compile(r"^b(\d+)\.(lo|hi)$")
-X_KEY = re.compile(r"^x(\d+)$")
-MEM_KEY = re.compile(r"^mem\.(\d+|0x[0-9a-fA-F]+)$")
-STATE_KEYS = ("pc", "halted", "trap")
-
-
-def _dims(example: Example) -> int | None:
-    for table in (example.init, example.expect):
-        for k, v in table.items():
-            if BOX_KEY.match(k):
-                return len(v)
-    return None
 
 
 def _raw(value, frac: int) -> int:
@@ -40,9 +27,8 @@ def _raw(value, frac: int) -> int:
 
 
 def make_iss_for(example: Example, spec: Spec) -> Iss:
-    d = _dims(example)
-    overrides = {"D": d, "LANES": 1} if d else {}
-    return Iss(make_config(spec, "default", overrides), spec)
+    # the configuration the loader checked the example's names against
+    return Iss(make_config(spec, EXAMPLE_CONFIG, example_overrides(example)), spec)
 
 
 def _apply_init(iss: Iss, example: Example, spec: Spec) -> None:
@@ -54,7 +40,7 @@ def _apply_init(iss: Iss, example: Example, spec: Spec) -> None:
             arr = s.box_lo if m.group(2) == "lo" else s.box_hi
             arr[int(m.group(1))] = [_raw(v, q) for v in value]
         elif m := MEM_KEY.match(key):
-            s.dmem[int(m.group(1), 0) // 4] = to_s32(_raw(value, q))
+            s.dmem[mem_address(m.group(1)) // (spec.xlen // 8)] = to_s32(_raw(value, q))
         elif key in spec.csrs:
             fmt = spec.csrs[key].format
             s.csr[key] = _raw(value, spec.formats[fmt].frac if fmt else 0) & 0xFFFFFFFF
@@ -108,7 +94,7 @@ def run_example(example: Example, spec: Spec) -> list[str]:
                 errs = [_compare(f"{key}[{i}]", a, e, q, tol) for i, (a, e) in enumerate(zip(row, exp, strict=True))]
                 err = "; ".join(e for e in errs if e) or None
         elif m := MEM_KEY.match(key):
-            err = _compare(key, s.dmem[int(m.group(1), 0) // 4], exp, q, tol)
+            err = _compare(key, s.dmem[mem_address(m.group(1)) // (spec.xlen // 8)], exp, q, tol)
         elif key in spec.csrs:
             fmt = spec.csrs[key].format
             err = _compare(key, s.csr[key], exp, spec.formats[fmt].frac if fmt else 0, tol)

@@ -38,7 +38,8 @@ class ExecContext:
         self.units, self.boxops = iss.units, iss.boxops
         self.D = iss.config["D"]
         self.q = iss.q
-        self.next_pc = pc + 4
+        self.isize = iss.isize  # bytes per instruction, for pc arithmetic in the semantics
+        self.next_pc = pc + self.isize
         self.x_write: tuple[int, int] | None = None
         self.b_write = None
         self.mem_writes: list[tuple[int, int]] = []
@@ -65,11 +66,12 @@ class ExecContext:
 
     def _check(self, addr: int, words: int, kind: str) -> int:
         addr &= 0xFFFFFFFF
-        if addr % 4:
+        wsize = self.iss.wsize
+        if addr % wsize:
             raise TrapException(f"{kind}_misaligned", addr)
-        if addr // 4 + words > len(self.iss.state.dmem):
+        if addr // wsize + words > len(self.iss.state.dmem):
             raise TrapException(f"{kind}_fault", addr)
-        return addr // 4
+        return addr // wsize
 
     def load(self, addr: int) -> int:
         return self.iss.state.dmem[self._check(addr, 1, "load")]
@@ -97,11 +99,11 @@ class ExecContext:
                         np.asarray(hi, dtype=np.int64).copy())
 
     def store(self, addr: int, value: int) -> None:
-        self.mem_writes.append((self._check(addr, 1, "store") * 4, to_s32(value)))
+        self.mem_writes.append((self._check(addr, 1, "store") * self.iss.wsize, to_s32(value)))
 
     def store_block(self, addr: int, values: list[int]) -> None:
         w = self._check(addr, len(values), "store")
-        self.mem_writes.extend(((w + i) * 4, to_s32(v)) for i, v in enumerate(values))
+        self.mem_writes.extend(((w + i) * self.iss.wsize, to_s32(v)) for i, v in enumerate(values))
 
     def csr_write(self, number: int, value: int) -> None:
         csr = self.iss.spec.csr_by_number(number)
@@ -124,7 +126,7 @@ class ExecContext:
 
     @property
     def dec_word(self) -> int:
-        return self.iss.state.imem[self.pc // 4]
+        return self.iss.state.imem[self.pc // self.isize]
 
 
 _DECODERS: dict[tuple[int, object], Decoder] = {}
@@ -146,6 +148,8 @@ class Iss:
         self.spec = spec or load_spec()
         self.config = config or make_config(self.spec)
         self.q = self.spec.formats["coord"].frac
+        # byte sizes of an instruction and of a data word, from the spec (4 and 4)
+        self.isize, self.wsize = self.spec.ilen // 8, self.spec.xlen // 8
         self.units = NonLinearUnits(self.spec, self.config["NLT_BITS"])
         self.boxops = BoxOps(self.spec, self.units)
         self.decoder = _decoder(self.spec, self.config)
@@ -189,9 +193,9 @@ class Iss:
         if s.halted:
             raise RuntimeError("step() on a halted core")
         pc = s.pc
-        if pc % 4 or not 0 <= pc // 4 < len(s.imem):
+        if pc % self.isize or not 0 <= pc // self.isize < len(s.imem):
             return self._trap(pc, 0, None, "fetch_fault", pc)
-        word = s.imem[pc // 4]
+        word = s.imem[pc // self.isize]
         dec = self.decoder.decode(word)
         if dec is None:
             return self._trap(pc, word, None, "illegal_instruction", word)
@@ -214,7 +218,7 @@ class Iss:
             s.box_lo[i], s.box_hi[i] = lo, hi
             rec.b_write = (i, tuple(int(v) for v in lo), tuple(int(v) for v in hi))
         for addr, v in ctx.mem_writes:
-            s.dmem[addr // 4] = v
+            s.dmem[addr // self.wsize] = v
         rec.mem_writes = tuple(ctx.mem_writes)
         csr_writes = []
         for name, v in ctx.csr_writes:

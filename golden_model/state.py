@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from isa_spec import Config, Spec
+from isa_spec.bits import to_s32
 
 from .predictor import BranchPredictor
 
-
-def to_s32(v: int) -> int:
-    v &= 0xFFFFFFFF
-    return v - (1 << 32) if v & 0x80000000 else v
+__all__ = ["ArchState", "to_s32"]  # to_s32 re-exported: callers import it from here
 
 
 @dataclass

@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import difflib
 import functools
-import math
 import re
 from dataclasses import dataclass
 
+from .asm_expr import HILO_INT, PLAIN_INT, WordLayout, evaluate, fx_raw, hilo, parse_real
+from .asm_expr import AsmFail as _Fail
+from .bits import to_signed
 from .errors import LpuError
 from .loader import load_spec
 from .types import Instruction, Operand, Spec
-
-FX_FRAC = 16  # fx() and .fx give Q16.16, the scalar fixed-point format (formats.coord)
-WORD_BITS = 32
-WORD_MIN, WORD_MAX = -(1 << (WORD_BITS - 1)), (1 << WORD_BITS) - 1  # signed or unsigned spelling
-LO_BITS = 12  # %lo(v) is the sign-extended low part added by addi; %hi(v) the rest, for lui
 
 
 @dataclass(frozen=True)
@@ -67,24 +64,12 @@ class AsmError(LpuError, ValueError):
         super().__init__(f"{file}:{line}: {message}")
 
 
-class _Fail(Exception):
-    """A problem found below the line loop; the loop adds file and line."""
-
-
 _NAME = r"[A-Za-z_][A-Za-z0-9_.]*"
 _NAME_RE = re.compile(_NAME)
 _LABEL_RE = re.compile(rf"\s*({_NAME})\s*:")
 _STMT_RE = re.compile(rf"(\.?{_NAME})(?:\s+(.*))?")
 _COMMENT_RE = re.compile(r"[#;]")
-_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_HILO_INT = re.compile(r"(%hi|%lo)\((-?(?:0|[1-9][0-9]*))\)")
 _SYNTAX_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
-_ATOM = re.compile(r"%hi\b|%lo\b|fx(?=\s*\()|[A-Za-z_][\w.]*|\d[\w.]*|\(")
-
-
-def to_signed(value: int, bits: int = WORD_BITS) -> int:
-    value &= (1 << bits) - 1
-    return value - (1 << bits) if value >> (bits - 1) else value
 
 
 def register_prefix(spec: Spec, kind: str) -> str:
@@ -92,35 +77,6 @@ def register_prefix(spec: Spec, kind: str) -> str:
         if rf.kind == kind:
             return rf.prefix
     raise _Fail(f"the spec has no register file of kind '{kind}'")
-
-
-def fx_raw(value: float) -> int:
-    """Q16.16 raw value, round half up; out of the signed 32-bit range is an error."""
-    lim = 1 << (WORD_BITS - 1)
-    raw = math.floor(value * (1 << FX_FRAC) + 0.5) if math.isfinite(value) else lim
-    if not -lim <= raw < lim:
-        hi = (lim - 1) / (1 << FX_FRAC)
-        raise _Fail(f"real value {value} out of Q16.16 range [{-lim >> FX_FRAC}, {hi}]")
-    return raw
-
-
-def _parse_real(text: str) -> float:
-    try:
-        if "_" not in text:  # float() would accept 1_0
-            return float(text)
-    except ValueError:
-        pass
-    raise _Fail(f"bad real number '{text}'")
-
-
-def _parse_int(tok: str) -> int:
-    t = tok.lower()
-    try:
-        return int(t, 0) if t.startswith(("0x", "0b", "0o")) else int(t, 10)
-    except ValueError:
-        pass
-    hint = f" (use fx({tok}) for a Q16.16 value)" if re.fullmatch(r"\d+\.\d*(e-?\d+)?", t) else ""
-    raise _Fail(f"bad number '{tok}'{hint}")
 
 
 def split_top(text: str) -> list[str]:
@@ -225,90 +181,6 @@ def _match_general(syntax: str, text: str) -> dict[str, str] | None:
     return go(0, 0, {})
 
 
-def _hilo(tok: str, v: int, hilo: tuple[int, int]) -> int:
-    """%hi(v) or %lo(v): the parts that lui + addi put back together."""
-    if not WORD_MIN <= v <= WORD_MAX:
-        raise _Fail(f"{tok}({v}): value does not fit {WORD_BITS} bits")
-    lo = to_signed(v, LO_BITS)
-    hi_bits, lo_bits = hilo
-    return ((v - lo) >> lo_bits) & ((1 << hi_bits) - 1) if tok == "%hi" else lo
-
-
-class _Expr:
-    """Recursive-descent evaluator: sum := unary (('+'|'-') unary)*; unary := '-' unary | atom."""
-
-    def __init__(self, text: str, resolve, hilo: tuple[int, int]):
-        self.s, self.i, self.resolve, self.hilo = text, 0, resolve, hilo
-
-    def value(self) -> int:
-        if not self.s.strip():
-            raise _Fail("missing value")
-        v = self._sum()
-        self._skip()
-        if self.i != len(self.s):
-            raise _Fail(f"unexpected '{self.s[self.i:]}' in '{self.s.strip()}'")
-        return v
-
-    def _skip(self) -> None:
-        while self.i < len(self.s) and self.s[self.i].isspace():
-            self.i += 1
-
-    def _take(self, c: str) -> bool:
-        self._skip()
-        if self.s.startswith(c, self.i):
-            self.i += len(c)
-            return True
-        return False
-
-    def _expect(self, c: str) -> None:
-        if not self._take(c):
-            raise _Fail(f"expected '{c}' in '{self.s.strip()}'")
-
-    def _sum(self) -> int:
-        v = self._unary()
-        while True:
-            if self._take("+"):
-                v += self._unary()
-            elif self._take("-"):
-                v -= self._unary()
-            else:
-                return v
-
-    def _unary(self) -> int:
-        if self._take("-"):
-            return -self._unary()
-        if self._take("+"):
-            return self._unary()
-        return self._atom()
-
-    def _atom(self) -> int:
-        self._skip()
-        m = _ATOM.match(self.s, self.i)
-        if not m:
-            rest = self.s[self.i:] or "end of operand"
-            raise _Fail(f"expected a number or symbol at '{rest}' in '{self.s.strip()}'")
-        self.i, tok = m.end(), m.group(0)
-        if tok == "(":
-            v = self._sum()
-            self._expect(")")
-            return v
-        if tok == "fx":
-            self._expect("(")
-            end = self.s.find(")", self.i)
-            if end < 0:
-                raise _Fail(f"expected ')' in '{self.s.strip()}'")
-            inner, self.i = self.s[self.i:end].strip(), end + 1
-            return fx_raw(_parse_real(inner))
-        if tok in ("%hi", "%lo"):
-            self._expect("(")
-            v = self._sum()
-            self._expect(")")
-            return _hilo(tok, v, self.hilo)
-        if tok[0].isdigit():
-            return _parse_int(tok)
-        return self.resolve(tok)
-
-
 @dataclass
 class _Stmt:
     line: int
@@ -329,6 +201,13 @@ class _Assembler:
         self.defined_at: dict[str, int] = {}
         self.line = 0
         self.final = False  # pass 2: every symbol is known
+        # byte addresses: text labels count instructions, data labels count words
+        self.step = {"text": spec.ilen // 8, "data": spec.xlen // 8}
+        li = PSEUDO_INSTRUCTIONS["li"].expansion  # %hi/%lo split as lui + addi encode it
+        try:
+            self.layout = WordLayout.from_spec(spec, li[0].split()[0], li[1].split()[0])
+        except _Fail as exc:
+            raise AsmError(filename, 0, str(exc)) from None
 
     def run(self, source: str) -> Program:
         for n, raw in enumerate(source.splitlines(), 1):
@@ -342,14 +221,14 @@ class _Assembler:
         for st in self.text:
             self.line = st.line
             try:
-                words.append(self._encode(st, 4 * len(words)))
+                words.append(self._encode(st, self.step["text"] * len(words)))
             except _Fail as exc:
                 via = f" (in the expansion of '{st.via}')" if st.via else ""
                 raise AsmError(self.file, st.line, f"{exc}{via}") from None
         for idx, line, expr in self.data_fix:
             self.line = line
             try:
-                self.data[idx] = to_signed(self._word(expr))
+                self.data[idx] = to_signed(self._word(expr), self.layout.word_bits)
             except _Fail as exc:
                 raise AsmError(self.file, line, str(exc)) from None
         return Program(words, self.data, dict(self.symbols), [st.line for st in self.text])
@@ -360,7 +239,7 @@ class _Assembler:
         text = _COMMENT_RE.split(raw, maxsplit=1)[0]
         while m := _LABEL_RE.match(text):
             where = len(self.text) if self.section == "text" else len(self.data)
-            self._define(m.group(1), 4 * where, self.section)
+            self._define(m.group(1), self.step[self.section] * where, self.section)
             text = text[m.end():]
         text = text.strip()
         if not text:
@@ -435,7 +314,7 @@ class _Assembler:
                 self.data_fix.append((len(self.data), self.line, a))
                 self.data.append(0)
         elif name == ".fx":
-            self.data.extend(fx_raw(_parse_real(a)) for a in args)
+            self.data.extend(fx_raw(parse_real(a), self.layout.fx) for a in args)
         else:
             if len(args) != 1:
                 raise _Fail(f"'.space' takes one count, got '{rest}'")
@@ -468,24 +347,24 @@ class _Assembler:
         raise _Fail(f"undefined symbol '{name}' (.equ and .space may only use symbols defined above them)")
 
     def _eval(self, text: str) -> int:
-        if _PLAIN_INT.fullmatch(text):   # most operands: skip the expression parser
+        if PLAIN_INT.fullmatch(text):   # most operands: skip the expression parser
             return int(text)
-        m = _HILO_INT.fullmatch(text)    # li's expansion: %hi(N) and %lo(N)
+        m = HILO_INT.fullmatch(text)    # li's expansion: %hi(N) and %lo(N)
         if m:
-            return _hilo(m.group(1), int(m.group(2)), (WORD_BITS - LO_BITS, LO_BITS))
-        return _Expr(text, self._resolve, (WORD_BITS - LO_BITS, LO_BITS)).value()
+            return hilo(m.group(1), int(m.group(2)), self.layout)
+        return evaluate(text, self._resolve, self.layout)
 
     def _word(self, text: str) -> int:
-        v = self._eval(text)
-        if not WORD_MIN <= v <= WORD_MAX:
-            raise _Fail(f"'.word' value '{text}' = {v} does not fit {WORD_BITS} bits")
+        v, lay = self._eval(text), self.layout
+        if not lay.word_min <= v <= lay.word_max:
+            raise _Fail(f"'.word' value '{text}' = {v} does not fit {lay.word_bits} bits")
         return v
 
     # ---- pass 2: encoding ----
 
     def _encode(self, st: _Stmt, pc: int) -> int:
         if st.ins is None:
-            return self._word(st.operands) & ((1 << WORD_BITS) - 1)
+            return self._word(st.operands) & ((1 << self.layout.word_bits) - 1)
         ops = self._split(st.ins.name, st.ins.syntax, st.operands)
         word = st.ins.match_bits
         for op in st.ins.operands:
@@ -515,7 +394,7 @@ class _Assembler:
             if kind == "data":
                 raise _Fail(f"'{text}' is a data label; '{mnemonic}' needs an instruction label or offset")
             value = self.symbols[text]
-            return self._check(op, text, (value - pc) // 4 if kind == "text" else value, mnemonic)
+            return self._check(op, text, (value - pc) // self.step["text"] if kind == "text" else value, mnemonic)
         return self._check(op, text, self._eval(text), mnemonic)
 
     @staticmethod

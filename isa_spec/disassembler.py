@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .assembler import register_prefix, to_signed
+from .assembler import register_prefix
+from .bits import to_signed
 from .loader import load_spec
 from .types import Instruction, Operand, Spec
 
@@ -46,7 +47,7 @@ def disassemble(word: int, pc: int | None = None, *, spec: Spec | None = None) -
     by_name = {op.name: op for op in ins.operands}
     text = _IDENT.sub(lambda m: _format(spec, by_name[m.group(0)], values[m.group(0)]), ins.syntax)
     line = f"{ins.name} {text}" if text else ins.name
-    targets = [pc + 4 * to_signed(values[op.name], op.field.width)
+    targets = [pc + spec.ilen // 8 * to_signed(values[op.name], op.field.width)
                for op in ins.operands if op.kind == "label" and pc is not None]
     if targets:
         line += "  # -> " + ", ".join(f"0x{t:08x}" for t in targets)
@@ -54,4 +55,5 @@ def disassemble(word: int, pc: int | None = None, *, spec: Spec | None = None) -
 
 
 def disassemble_program(words: Iterable[int], base_pc: int = 0, *, spec: Spec | None = None) -> list[str]:
-    return [disassemble(w, base_pc + 4 * i, spec=spec) for i, w in enumerate(words)]
+    spec = spec or load_spec()
+    return [disassemble(w, base_pc + spec.ilen // 8 * i, spec=spec) for i, w in enumerate(words)]

@@ -8,6 +8,7 @@ import os
 import re
 from typing import Protocol
 
+from .bits import to_s32
 from .errors import LpuError
 
 DATA_MARKER = "// .data"
@@ -61,7 +62,7 @@ def read_hex(path: str | os.PathLike[str]) -> tuple[list[int], list[int]]:
                 if data is None:
                     text.append(word)
                 else:
-                    data.append(word - (1 << 32) if word >> 31 else word)
+                    data.append(to_s32(word))
             else:
                 raise HexError(str(path), n, f"malformed line '{line}': expected 8 hex digits")
     return text, data or []

@@ -11,11 +11,29 @@ _ALLOWED = (ast.Expression, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.
             ast.Constant, ast.Name, ast.Load)
 
 
+MAX_DEPTH = 50  # _eval recurses once per operator; a latency formula is a few terms
+
+
+def _depth(tree: ast.AST) -> int:
+    """The tree's depth, without recursion (the tree may be deep enough to overflow it)."""
+    deepest, todo = 0, [(tree, 1)]
+    while todo:
+        node, d = todo.pop()
+        deepest = max(deepest, d)
+        todo.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
 def check_expression(expr: str, names: set[str]) -> ast.Expression:
+    short = expr if len(expr) <= 60 else expr[:57] + "..."
     try:
         tree = ast.parse(expr, mode="eval")
     except SyntaxError:
-        raise ValueError(f"'{expr}' is not an expression") from None
+        raise ValueError(f"'{short}' is not an expression") from None
+    except (RecursionError, MemoryError):  # the parser's own limits, on a huge formula
+        raise ValueError(f"'{short}' is nested too deeply (at most {MAX_DEPTH} levels)") from None
+    if _depth(tree) > MAX_DEPTH:
+        raise ValueError(f"'{short}' is nested too deeply (at most {MAX_DEPTH} levels)")
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
             raise ValueError(f"'{expr}': only integers, parameter names and + - * / are allowed")

@@ -44,13 +44,26 @@ def _rel(path: Path) -> str:
 
 
 def _read_toml(path: Path) -> dict:
+    """The parsed file; a missing, unreadable, non-UTF-8 or malformed file is a SpecError."""
+    where = _rel(path)
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise SpecError(_rel(path), None, None, "file not found") from None
+        raise SpecError(where, None, None, "file not found") from None
+    except IsADirectoryError:
+        raise SpecError(where, None, None, "is a directory, not a TOML file") from None
+    except OSError as exc:
+        raise SpecError(where, None, None, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")  # TOML is UTF-8 by definition
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SpecError(f"{where}:{line}", None, None,
+                        f"not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(_rel(path), None, None, f"not valid TOML: {exc}") from None
+        raise SpecError(where, None, None, f"not valid TOML: {exc}") from None
 
 
 def check_entry(file: str, entry: str, data, sch: schema.Schema) -> None:
@@ -60,13 +73,13 @@ def check_entry(file: str, entry: str, data, sch: schema.Schema) -> None:
         if key not in sch:
             allowed = ", ".join(sorted(sch))
             raise SpecError(file, entry, key, f"unknown key (allowed: {allowed})")
-    for key, (typ, required) in sch.items():
+    for key, rule in sch.items():
         if key not in data:
-            if required:
+            if rule.required:
                 raise SpecError(file, entry, key, "missing (required)")
             continue
         value = data[key]
-        types = typ if isinstance(typ, tuple) else (typ,)
+        types = rule.type if isinstance(rule.type, tuple) else (rule.type,)
         if isinstance(value, bool) and bool not in types:
             ok = False
         else:
@@ -74,6 +87,9 @@ def check_entry(file: str, entry: str, data, sch: schema.Schema) -> None:
         if not ok:
             names = " or ".join(t.__name__ for t in types)
             raise SpecError(file, entry, key, f"must be {names}, got {value!r}")
+        if rule.lo is not None and not isinstance(value, (bool, str)) and not rule.lo <= value <= rule.hi:
+            raise SpecError(file, entry, key, f"{value!r} is outside its legal range "
+                            f"{schema.show_range(rule)} ({rule.why})")
 
 
 def _section(file: str, doc: dict, name: str) -> dict:
@@ -189,6 +205,9 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
     isa = _section(file, doc, "isa")
     check_entry(file, "[isa]", isa, schema.ISA)
     fields = _load_fields(file, _section(file, doc, "fields"), isa["ilen"])
+    if isa["reset_pc"] % (isa["ilen"] // 8):
+        raise SpecError(file, "[isa]", "reset_pc", f"{isa['reset_pc']:#x} is not instruction-aligned "
+                        f"(a multiple of {isa['ilen'] // 8})")
 
     operands = {}
     for name, d in _entries(file, doc, "operands", schema.OPERAND, "operand"):
@@ -202,6 +221,8 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
     for name, d in _entries(file, doc, "params", schema.PARAM, "param"):
         p = Param(name=name, min=d["min"], max=d["max"], default=d["default"], summary=d["summary"],
                   pow2=d.get("pow2", False), divides=d.get("divides"))
+        if p.min > p.max:
+            raise SpecError(file, f"param '{name}'", "max", f"{p.max} is below min {p.min}")
         if not p.min <= p.default <= p.max:
             raise SpecError(file, f"param '{name}'", "default", f"{p.default} outside [{p.min}, {p.max}]")
         params[name] = p
@@ -214,14 +235,28 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
         if d["count_param"] not in params:
             raise SpecError(file, f"regfile '{name}'", "count_param", f"unknown parameter '{d['count_param']}'")
         regfiles[name] = RegFile(name=name, **d)
+        # a register index must fit every operand field that names one of these registers
+        for op in operands.values():
+            top = params[d["count_param"]].max
+            if op.kind == d["kind"] and top > 1 << op.field.width:
+                raise SpecError(file, f"param '{d['count_param']}'", "max",
+                                f"{top} registers cannot be named by operand '{op.name}' "
+                                f"({op.field.width}-bit field '{op.field.name}': at most {1 << op.field.width})")
 
     formats = {n: FixedFormat(name=n, **d) for n, d in _entries(file, doc, "formats", schema.FORMAT, "format")}
+    for f in formats.values():
+        if f.frac > f.width:
+            raise SpecError(file, f"format '{f.name}'", "frac", f"{f.frac} fraction bits exceed the width {f.width}")
     nonlinear = {}
     for n, d in _entries(file, doc, "nonlinear", schema.NONLINEAR, "nonlinear"):
         if d["output_format"] not in formats:
             raise SpecError(file, f"nonlinear '{n}'", "output_format", f"unknown format '{d['output_format']}'")
         nonlinear[n] = NonLinear(name=n, **d)
     constants = {n: Constant(name=n, **d) for n, d in _entries(file, doc, "constants", schema.CONSTANT, "constant")}
+    for c in constants.values():
+        if not -(1 << 63) <= c.raw < 1 << 63:
+            raise SpecError(file, f"constant '{c.name}'", "value",
+                            f"{c.value} * 2**{c.frac} does not fit a signed 64-bit raw value")
 
     csrs, numbers = {}, {}
     for n, d in _entries(file, doc, "csrs", schema.CSR, "csr"):
@@ -249,6 +284,11 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
 
     pred = _section(file, doc, "predictor")
     check_entry(file, "[predictor]", pred, schema.PREDICTOR)
+    top = (1 << pred["counter_bits"]) - 1
+    for key, lo in (("reset_counter", 0), ("taken_threshold", 1)):
+        if not lo <= pred[key] <= top:
+            raise SpecError(file, "[predictor]", key, f"{pred[key]} is outside its legal range [{lo}, {top}] "
+                            f"(a {pred['counter_bits']}-bit counter value)")
     predictor = Predictor(kind=pred["kind"], counter_bits=pred["counter_bits"], reset_counter=pred["reset_counter"],
                           taken_threshold=pred["taken_threshold"], index=pred["index"],
                           summary=pred["summary"])
@@ -316,6 +356,10 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
             validate_params(spec, values)
         except ValueError as exc:
             raise SpecError(file, f"config '{cname}'", None, str(exc)) from None
+    from .example_check import check_example
+    for ins in spec.instructions.values():
+        for i, ex in enumerate(ins.examples):
+            check_example(spec, ins, i, ex)
     return spec
 
 

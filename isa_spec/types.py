@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -102,13 +103,39 @@ class FixedFormat:
 
     def to_raw(self, value: float) -> int:
         """Round half up and saturate a real value to this format."""
-        import math
-
         raw = math.floor(value * (1 << self.frac) + 0.5)
         return max(self.min_raw, min(self.max_raw, raw))
 
     def to_float(self, raw: int) -> float:
         return raw / (1 << self.frac)
+
+    def show(self, raw: int) -> str:
+        """The shortest decimal that reads back (round half up) as `raw` and lies inside the
+        format's range, so that the largest Q16.16 value prints as 32767.99998, never as
+        32768. `raw` is taken modulo 2**width (a register's unsigned or signed spelling).
+        With frac digits the decimal is exact, so a shortest one always exists."""
+        from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
+        from fractions import Fraction
+
+        raw &= (1 << self.width) - 1
+        if self.signed and raw >> (self.width - 1):
+            raw -= 1 << self.width
+        scale = 1 << self.frac
+        exact = Decimal(raw) / Decimal(scale)  # exact: 2**-frac has frac decimal digits
+        lo, hi = Fraction(self.min_raw, scale), Fraction(self.max_raw, scale)
+        ctx = Context(prec=self.width + self.frac + 2)
+        for digits in range(self.frac + 1):
+            step = Decimal(1).scaleb(-digits)
+            # the two decimals of this length around the value, nearest first (at the top
+            # of the range the nearest one may lie above it: 15.9375 in UQ4.4 is 15.937)
+            near = sorted({exact.quantize(step, r, ctx) for r in (ROUND_FLOOR, ROUND_CEILING)},
+                          key=lambda t: (abs(t - exact), t))
+            for text in near:
+                value = Fraction(text)
+                if lo <= value <= hi and math.floor(value * scale + Fraction(1, 2)) == raw:
+                    out = f"{text:f}"
+                    return "0" if out.lstrip("-") == "0" else out
+        raise AssertionError("unreachable: the exact decimal reads back")
 
 
 @dataclass(frozen=True)
@@ -151,8 +178,6 @@ class Constant:
 
     @property
     def raw(self) -> int:
-        import math
-
         return math.floor(self.value * (1 << self.frac) + 0.5)
 
 

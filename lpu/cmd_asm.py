@@ -26,14 +26,14 @@ def cmd_asm(args: argparse.Namespace) -> int:
 
 def listing(text: list[int], data: list[int]) -> list[str]:
     """One line per word: byte address, hex word, disassembly; then the data words."""
+    from isa_spec.bits import to_s32
     from isa_spec.disassembler import disassemble
 
     out = [f"{4 * i:08x}:  {w & 0xFFFFFFFF:08x}  {disassemble(w, pc=4 * i)}" for i, w in enumerate(text)]
     if data:
         out.append("data:")
         for i, w in enumerate(data):
-            signed = (w & 0xFFFFFFFF) - (1 << 32) if w & 0x80000000 else w & 0xFFFFFFFF
-            out.append(f"{4 * i:08x}:  {w & 0xFFFFFFFF:08x}  .word {signed}")
+            out.append(f"{4 * i:08x}:  {w & 0xFFFFFFFF:08x}  .word {to_s32(w)}")
     return out
 
 

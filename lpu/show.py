@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from isa_spec import Config, Spec
+from isa_spec.types import FixedFormat
 
 if TYPE_CHECKING:
     from golden_model import RetireRecord
@@ -20,12 +21,8 @@ def _u32(v: int) -> int:
     return v & 0xFFFFFFFF
 
 
-def _real(raw: int, frac: int) -> str:
-    return f"{raw / (1 << frac):.6g}"
-
-
-def _coord_frac(spec: Spec) -> int:
-    return spec.formats["coord"].frac
+def _coord(spec: Spec) -> FixedFormat:
+    return spec.formats["coord"]
 
 
 def _csr_value(spec: Spec, name: str, raw: int) -> str:
@@ -33,12 +30,12 @@ def _csr_value(spec: Spec, name: str, raw: int) -> str:
     text = f"{_u32(raw):#010x}  {raw}"
     fmt = spec.csrs[name].format
     if fmt:
-        text += f"  ({fmt} {_real(raw, spec.formats[fmt].frac)})"
+        text += f"  ({fmt} {spec.formats[fmt].show(raw)})"
     return text
 
 
-def _box(values: list[int] | tuple[int, ...], frac: int) -> str:
-    return "[" + ", ".join(_real(int(v), frac) for v in values) + "]"
+def _box(values: list[int] | tuple[int, ...], fmt: FixedFormat) -> str:
+    return "[" + ", ".join(fmt.show(int(v)) for v in values) + "]"
 
 
 def status(spec: Spec, snap: dict) -> str:
@@ -53,14 +50,14 @@ def status(spec: Spec, snap: dict) -> str:
 
 def format_state(spec: Spec, config: Config, snap: dict) -> list[str]:
     """The final state: pc and status, non-zero x and box registers, all CSRs."""
-    q = _coord_frac(spec)
+    q = _coord(spec)
     params = " ".join(f"{k}={v}" for k, v in config.values)
     out = [f"config   {config.name} ({params})",
            f"pc       {_u32(snap['pc']):#010x}",
            f"status   {status(spec, snap)}",
            "scalar registers (non-zero; hex, integer, Q16.16):"]
     regs = [(i, v) for i, v in enumerate(snap["x"]) if v]
-    out += [f"  x{i:<3} {_u32(v):#010x}  {v:>11}  {_real(v, q)}" for i, v in regs] or ["  (all zero)"]
+    out += [f"  x{i:<3} {_u32(v):#010x}  {v:>11}  {q.show(v)}" for i, v in regs] or ["  (all zero)"]
     out.append("box registers (non-zero; coordinates as reals):")
     boxes = [(i, b) for i, b in enumerate(snap["boxes"]) if any(b["lo"]) or any(b["hi"])]
     out += [f"  b{i:<3} lo {_box(b['lo'], q)}  hi {_box(b['hi'], q)}" for i, b in boxes] or ["  (all zero)"]
@@ -83,11 +80,11 @@ def state_json(spec: Spec, config: Config, snap: dict, retired: int) -> dict:
 
 
 def _effects(spec: Spec, rec: RetireRecord) -> list[str]:
-    q = _coord_frac(spec)
+    q = _coord(spec)
     fx = []
     if rec.x_write is not None:
         i, v = rec.x_write
-        fx.append(f"x{i} <- {_u32(v):#010x} ({v}, {_real(v, q)})")
+        fx.append(f"x{i} <- {_u32(v):#010x} ({v}, {q.show(v)})")
     if rec.b_write is not None:
         i, lo, hi = rec.b_write
         fx.append(f"b{i} <- lo {_box(lo, q)} hi {_box(hi, q)}")

@@ -18,6 +18,7 @@ import numpy as np
 
 from golden_model import Iss
 from isa_spec import Config, Spec
+from isa_spec.bits import to_s32
 from isa_spec.disassembler import disassemble
 
 from .coverage import CoverageModel, pre_state
@@ -66,7 +67,7 @@ class ProgramChecker:
             return 0, f"no halt within {self.max_cycles} cycles"
         rtl_cycle = [0]
         iss = Iss(self.config, self.spec, cycle_source=lambda: rtl_cycle[0])
-        iss.load_program(text, [v - (1 << 32) if v & 0x80000000 else v for v in data])
+        iss.load_program(text, [to_s32(v) for v in data])
         history: deque = deque(maxlen=HISTORY)
         rd_lsb, rd_mask = self._pack["rd_wdata"]
         sample, expected = self.coverage.sample, self.expected

@@ -14,6 +14,7 @@ import cocotb
 
 from golden_model import Iss
 from isa_spec import load_spec
+from isa_spec.bits import to_s32
 from verif.config_env import config_from_env
 from verif.harness import ProgramPort
 from verif.programs import data_image, directed_programs
@@ -22,7 +23,7 @@ from verif.retire import RtlRetire, compare, diff_states
 
 def iss_run(spec, config, prog) -> tuple[dict, list]:
     iss = Iss(config, spec)
-    iss.load_program(prog.text, [w - (1 << 32) if w & 0x80000000 else w for w in prog.data])
+    iss.load_program(prog.text, [to_s32(w) for w in prog.data])
     trace: list = []
     iss.run(100_000, on_retire=trace.append)
     snap = iss.state.snapshot()

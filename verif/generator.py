@@ -507,6 +507,10 @@ class _Stim:
         self.D, self.dmem, self.imem = config["D"], config["DMEM_WORDS"], config["IMEM_WORDS"]
         # data layout: scratch (legal loads/stores), pattern tables, box pairs
         self.scratch = min(self.dmem // 4, max(16, 2 * self.D))
+        # the largest immediate of addi and of a load/store offset (2047 for the spec's
+        # 12-bit signed imm_i): a value up to it needs no li and no base register
+        imm = next(op for op in spec.instructions["addi"].operands if op.kind == "simm")
+        self.imm_max = (1 << (imm.field.width - 1)) - 1
 
     def nomatch_word(self) -> int:
         while True:
@@ -608,11 +612,12 @@ class _Analysis:
 
     def _find_adder(self, spec: Spec) -> str | None:
         for n, ro in self.roles.items():
-            imms = [op.name for op in spec.instructions[n].operands if op.kind == "simm"]
+            imms = [op for op in spec.instructions[n].operands if op.kind == "simm"]
             if not (ro.free and len(ro.x_reads) == 1 and len(ro.x_writes) == 1 and len(imms) == 1):
                 continue
-            cases = ((5, -1), (0x7FFFFFFF, 1), (-3, 7), (100, -2048))
-            if all(self.oracle.run(n, {ro.x_reads[0]: a}, imm={imms[0]: b}).x_write[1] == to_s32(a + b)
+            # the most negative immediate of the field too (-2048 for a 12-bit one)
+            cases = ((5, -1), (0x7FFFFFFF, 1), (-3, 7), (100, -(1 << (imms[0].field.width - 1))))
+            if all(self.oracle.run(n, {ro.x_reads[0]: a}, imm={imms[0].name: b}).x_write[1] == to_s32(a + b)
                    for a, b in cases):
                 return n
         return None
@@ -901,7 +906,7 @@ class _Gen(_Stim):
         base = next(o for o in ro.addr_ops if o in ro.x_reads)
         off = next(o for o in ro.addr_ops if o != base)
         ops = {ro.b_writes[0]: reg}
-        if byte_addr <= 2047 and (rng.random() < 0.7 or not tmp):
+        if byte_addr <= self.imm_max and (rng.random() < 0.7 or not tmp):
             ops.update({base: self.x0, off: str(byte_addr)})
         else:
             t = rng.choice(tmp)
@@ -1181,7 +1186,7 @@ class _Gen(_Stim):
             self._resumed(resume)
             return pc
         through_x0 = self._zero_pinned(tgt) if tgt in self.k.reg_pins else rng.random() <= self.k.zero_reg_prob
-        if not offs or not through_x0 or 4 * self.words + 200 > 2047:
+        if not offs or not through_x0 or 4 * self.words + 200 > self.imm_max:
             lbl = self._forward(rng.randint(0, 2))
             values[tgt] = f"{lbl} - {total}" if total >= 0 else f"{lbl} + {-total}"
             return self.main(name, values)
@@ -1243,7 +1248,7 @@ class _Gen(_Stim):
         cond_ops = {ro.x_reads[order]: self.xL, ro.x_reads[1 - order]: self.x0}
         label_op = next(op.name for op in self.spec.instructions[closer].operands if op.kind == "label")
         self.lines.append(f"    # loop: {n} iterations, {closer} {'closes' if style == 'close' else 'exits'} it")
-        if 4 * n < 2048:
+        if 4 * n <= self.imm_max:
             self.addi(self.xL, self.x0, 4 * n)
         else:
             self.li(self.xL, 4 * n)
@@ -1266,7 +1271,7 @@ class _Gen(_Stim):
         """A branch on bit i of a pattern table (indexed by the loop counter), skipping ahead."""
         a, rng = self.a, self.rng
         if not (a.bit_tests and a.word_load) or rng.random() < 0.3 or self.pat_next + n > self.pat_end \
-                or 4 * self.pat_next - 4 > 2047:
+                or 4 * self.pat_next - 4 > self.imm_max:
             return
         kind = _pick(rng, self.k.pattern_weights) or "random"
         first = rng.random() < 0.5

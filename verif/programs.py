@@ -8,18 +8,15 @@ expected values, which tests/test_examples.py checks on the ISS)."""
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from isa_spec import Config, Spec
 from isa_spec.assembler import assemble
+from isa_spec.example_check import BOX_KEY, MEM_KEY, X_KEY, mem_address
 from isa_spec.types import Example
 
 REPO = Path(__file__).resolve().parent.parent
-BOX_KEY = re.compile(r"^b(\d+)\.(lo|hi)$")
-X_KEY = re.compile(r"^x(\d+)$")
-MEM_KEY = re.compile(r"^mem\.(\d+|0x[0-9a-fA-F]+)$")
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ def example_program(name: str, ex: Example, spec: Spec, config: Config) -> Direc
     lines = []
     for key, value in ex.init.items():
         if m := MEM_KEY.match(key):
-            data[int(m.group(1), 0) // 4] = _raw(value, q)
+            data[mem_address(m.group(1)) // 4] = _raw(value, q)
         elif m := BOX_KEY.match(key):
             vals = [_raw(v, q) for v in value]
             boxes.setdefault(int(m.group(1)), {})[m.group(2)] = [vals[i % len(vals)] for i in range(d)]

@@ -6,15 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from golden_model import RetireRecord
+from isa_spec.bits import to_s32 as _s32
 
 TRACE_PORTS = ("order", "pc", "insn", "next_pc", "trap", "cause", "tval", "rd_we", "rd_addr", "rd_wdata",
                "bd_we", "bd_addr", "bd_lo", "bd_hi", "mem_we", "mem_addr", "mem_count", "mem_wdata",
                "csr_we", "csr_addr", "csr_wdata", "br_valid", "br_pred", "br_taken", "br_counter", "halt")
-
-
-def _s32(v: int) -> int:
-    v &= 0xFFFFFFFF
-    return v - (1 << 32) if v & 0x80000000 else v
 
 
 def _words(bus: int, n: int) -> tuple[int, ...]:

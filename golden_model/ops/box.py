@@ -26,4 +26,4 @@ def blcp(c):
 @semantic("bgecp")
 def bgecp(c):
     lcp = c.boxops.log_cond_prob(*c.br("ba"), *c.br("bb"), c.temps())
-    c.branch(lcp >= c.xr("rt"), c.pc + 4 * c.op["coff"])
+    c.branch(lcp >= c.xr("rt"), c.pc + c.isize * c.op["coff"])

@@ -13,7 +13,7 @@ CONDITIONS = {
 
 
 def _register(name: str, cond) -> None:
-    semantic(name)(lambda c: c.branch(cond(c.xr("rs1"), c.xr("rs2")), c.pc + 4 * c.op["boff"]))
+    semantic(name)(lambda c: c.branch(cond(c.xr("rs1"), c.xr("rs2")), c.pc + c.isize * c.op["boff"]))
 
 
 for _n, _cond in CONDITIONS.items():
@@ -22,12 +22,12 @@ for _n, _cond in CONDITIONS.items():
 
 @semantic("jal")
 def jal(c):
-    c.wx("rd", c.pc + 4)
-    c.jump(c.pc + 4 * c.op["joff"])
+    c.wx("rd", c.pc + c.isize)
+    c.jump(c.pc + c.isize * c.op["joff"])
 
 
 @semantic("jalr")
 def jalr(c):
     target = c.xr("rs1") + c.op["imm"]
-    c.wx("rd", c.pc + 4)
+    c.wx("rd", c.pc + c.isize)
     c.jump(target)
