@@ -24,7 +24,17 @@ from rtl_gen.top import TOP_NAME
 from verif.tb_top import TB_NAME, write_tb
 
 REPO = Path(__file__).resolve().parent.parent
-BUILD_ROOT = Path(os.environ.get("LPU_BUILD_DIR", REPO / "build"))
+
+
+def _default_build_root() -> Path:
+    """A checkout builds into its own build/; an installed package (REPO is site-packages,
+    perhaps read-only) into the user's cache."""
+    if (REPO / "pyproject.toml").exists():
+        return REPO / "build"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lpu" / "build"
+
+
+BUILD_ROOT = Path(os.environ.get("LPU_BUILD_DIR") or _default_build_root())
 FLAVOURS = {
     "plain": [],
     # line + toggle (expression coverage trips a Verilator 5.048 internal error on MyHDL output)
