@@ -19,7 +19,7 @@ from pathlib import Path
 
 from isa_spec import Config
 from rtl_gen.generate import generate
-from rtl_gen.toolchain import setup_verilator
+from rtl_gen.toolchain import require_sim_tools, setup_verilator
 from rtl_gen.top import TOP_NAME
 from verif.tb_top import TB_NAME, write_tb
 
@@ -139,7 +139,7 @@ def build(config: Config, flavour: str = "plain", rtl_dir: Path | None = None) -
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown build flavour '{flavour}' (known: {', '.join(FLAVOURS)})")
 
-    setup_verilator()
+    require_sim_tools()   # a missing make or compiler: one line now, not a build log later
     rtl = ensure_rtl(config, rtl_dir)
     tag = "given_" + hashlib.sha256(str(rtl).encode()).hexdigest()[:8] if rtl_dir else "gen"
     sim_dir = BUILD_ROOT / config_key(config) / f"{flavour}_{tag}"
