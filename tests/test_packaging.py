@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -115,7 +116,7 @@ def _bin_with(tmp_path: Path, *tools: str) -> str:
     d = tmp_path / "bin"
     d.mkdir()
     for t in tools:
-        found = subprocess.run(["which", t], capture_output=True, text=True).stdout.strip()
+        found = shutil.which(t)
         if not found:
             pytest.skip(f"{t} is not installed here")
         (d / t).symlink_to(found)
