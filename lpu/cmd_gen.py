@@ -17,6 +17,10 @@ def cmd_gen(args: argparse.Namespace) -> int:
     from rtl_gen.top import TOP_NAME
 
     config = make_config(load_spec(), args.config, parse_param_overrides(args.param))
+    if args.lint or args.stats:
+        from rtl_gen.toolchain import require_lint_tools
+
+        require_lint_tools()   # before generating, which can take minutes
     out = Path(args.output)
     try:
         manifest = generate(config, out)

@@ -16,6 +16,7 @@ from pathlib import Path
 from isa_spec import load_spec, make_config
 
 from .jobs import SIM_TESTS, Job
+from .lifeline import watch_parent
 
 
 def _examples(job: Job, spec) -> dict:
@@ -57,6 +58,7 @@ def _simulate(job: Job, spec, test_dir: Path) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    watch_parent()   # the simulator and this process die with the worker that started them
     job, test_dir = Job.from_json(argv[0]), Path(argv[1])
     spec = load_spec()
     try:

@@ -135,10 +135,14 @@ def order_jobs(jobs: list[Job], spec: Spec) -> list[Job]:
 
 
 def make_launcher(opts: RunOptions) -> Launcher:
-    """The run's launcher; LaunchError when it cannot work here (no sbatch), before any run starts."""
+    """The run's launcher; LaunchError (no sbatch) or ToolError (no pytest-xdist) when it cannot
+    work here, before any run starts."""
     if opts.launcher == "local":
+        from verif.tools import require_packages
+
         from .launchers.local import LocalLauncher
 
+        require_packages("pytest", "xdist")   # the local launcher's jobs are pytest-xdist items
         return LocalLauncher(min(opts.jobs, opts.max_parallel or opts.jobs))
     if opts.launcher == "slurm":
         from .launchers.slurm import make_slurm_launcher
@@ -156,6 +160,11 @@ def execute(opts: RunOptions, jobs: list[Job] | None = None, label: str | None =
 
     echo = opts.echo
     launcher = make_launcher(opts)
+    needs_rtl = bool(opts.configs) if jobs is None else any(j.kind != "examples" for j in jobs)
+    if needs_rtl:
+        from verif.tools import require_sim_tools
+
+        require_sim_tools()   # before the run is recorded: a missing tool is not a failed run
     spec = load_spec()
     db = ResultsDB(opts.db_path)
     suite = label or opts.suite

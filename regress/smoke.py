@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from isa_spec import Config, Spec
+from verif.programs import EXAMPLES_DIR
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES_DIR = REPO_ROOT / "examples"
+__all__ = ["EXAMPLES_DIR"]   # re-exported: the CLI's --examples default
 MAX_STEPS = 1_000_000
 
 

@@ -3,7 +3,8 @@
 The child (regress/job_main.py) runs the simulation and writes result.json. A child that
 outlives the limit is killed with its whole process group (the simulator included) and
 recorded as a timeout; a child that dies, or leaves no verdict, is recorded as a crash with
-the tail of its log. Either way the regression goes on with the next job."""
+the tail of its log. Either way the regression goes on with the next job. A child outlives
+neither this process (regress/lifeline.py), even killed with SIGKILL."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 from .jobs import Job
+from .lifeline import lifeline
 from .results import Status, TestResult
 from .triage import signature
 
@@ -49,9 +51,11 @@ def run_job(job: Job, test_dir: Path, timeout: float, child: list[str] | None = 
         verdict.unlink()
     log = test_dir / "job.log"
     t0 = time.monotonic()
-    with open(log, "w") as fh:
+    # the lifeline: the job (regress/job_main.py) kills its group when this process dies
+    with open(log, "w") as fh, lifeline() as (fd, env):
         argv = child or [sys.executable, "-m", "regress.job_main", job.to_json(), str(test_dir)]
-        proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+                                pass_fds=(fd,), env=env)
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -19,12 +19,22 @@ from pathlib import Path
 
 from isa_spec import Config
 from rtl_gen.generate import generate
-from rtl_gen.toolchain import setup_verilator
+from rtl_gen.toolchain import require_sim_tools, setup_verilator
 from rtl_gen.top import TOP_NAME
 from verif.tb_top import TB_NAME, write_tb
 
 REPO = Path(__file__).resolve().parent.parent
-BUILD_ROOT = Path(os.environ.get("LPU_BUILD_DIR", REPO / "build"))
+
+
+def _default_build_root() -> Path:
+    """A checkout builds into its own build/; an installed package (REPO is site-packages,
+    perhaps read-only) into the user's cache."""
+    if (REPO / "pyproject.toml").exists():
+        return REPO / "build"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lpu" / "build"
+
+
+BUILD_ROOT = Path(os.environ.get("LPU_BUILD_DIR") or _default_build_root())
 FLAVOURS = {
     "plain": [],
     # line + toggle (expression coverage trips a Verilator 5.048 internal error on MyHDL output)
@@ -129,7 +139,7 @@ def build(config: Config, flavour: str = "plain", rtl_dir: Path | None = None) -
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown build flavour '{flavour}' (known: {', '.join(FLAVOURS)})")
 
-    setup_verilator()
+    require_sim_tools()   # a missing make or compiler: one line now, not a build log later
     rtl = ensure_rtl(config, rtl_dir)
     tag = "given_" + hashlib.sha256(str(rtl).encode()).hexdigest()[:8] if rtl_dir else "gen"
     sim_dir = BUILD_ROOT / config_key(config) / f"{flavour}_{tag}"

@@ -16,7 +16,9 @@ from isa_spec.assembler import assemble
 from isa_spec.example_check import BOX_KEY, MEM_KEY, X_KEY, mem_address
 from isa_spec.types import Example
 
-REPO = Path(__file__).resolve().parent.parent
+# verif/examples is a symlink to the checkout's examples/ (so the wheel ships them as package
+# data); resolved, a checkout's messages name examples/*.s
+EXAMPLES_DIR = (Path(__file__).resolve().parent / "examples").resolve()
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def example_programs(spec: Spec, config: Config) -> list[DirectedProgram]:
             for ins in spec.instructions.values() for k, ex in enumerate(ins.examples)]
 
 
-def file_programs(config: Config, folder: Path = REPO / "examples") -> list[DirectedProgram]:
+def file_programs(config: Config, folder: Path = EXAMPLES_DIR) -> list[DirectedProgram]:
     out = []
     for path in sorted(folder.glob("*.s")):
         prog = assemble(path.read_text(), str(path))
