@@ -44,15 +44,21 @@ def require_file(path: Path) -> Path:
 
 
 def output_dir(path: Path, option: str) -> Path:
-    """Make sure `path` is (or can now be made) a directory to write into, before any work
-    starts: a run that ends in FileExistsError after minutes of work helps nobody."""
+    """Make sure `path` is, or can be made, a directory to write into, before any work
+    starts (a run that ends in FileExistsError after minutes of work helps nobody). Nothing
+    is left behind: directories made to prove it are removed again, so a run refused later
+    (a missing tool, say) records nothing."""
     if path.exists() and not path.is_dir():
         raise UserError(f"{option}: {path} exists and is not a directory")
+    made = [p for p in (path, *path.parents) if not p.exists()]
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"{option}: cannot create directory {path}: {exc.strerror or exc}") from None
-    if not os.access(path, os.W_OK | os.X_OK):
+    writable = os.access(path, os.W_OK | os.X_OK)
+    for p in made:   # deepest first
+        p.rmdir()
+    if not writable:
         raise UserError(f"{option}: {path}: no permission to write there")
     return path
 
