@@ -24,11 +24,11 @@ def _load(spec_dir: Path | None) -> Spec:
 def cmd_check(args: argparse.Namespace) -> int:
     from golden_model.ops import SEMANTICS
 
-    from .isacheck import check, format_table, rtl_implemented
+    from .isacheck import check, format_table, rtl_implemented, rtl_unit_problems
 
     spec = _load(args.spec_dir)
     rtl = rtl_implemented()
-    report = check(spec, SEMANTICS, rtl)
+    report = check(spec, SEMANTICS, rtl, rtl_unit_problems())
     for line in format_table(report):
         print(line)
     print()

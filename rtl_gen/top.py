@@ -12,16 +12,18 @@ from isa_spec import load_spec
 from .alu import alu
 from .box_datapath import box_datapath, sum_bits
 from .config import RtlConfig, clog2
+from .core_control import M as MEM_OPS
 from .core_control import State, core_control
+from .core_control import X as BOX_OPS
 from .csr_file import csr_file
 from .decode import decode_tables, decoder, rom
-from .execute import UNIT_CASES, UNITS, op_code
 from .memories import word_memory
 from .predictor import predictor
 from .regfile import regfile
 from .saturate import saturate32
-from .scalar_nl import SCALAR_NL_OPS, scalar_nl_unit
+from .scalar_nl import SCALAR_NL_OPS, SCALAR_NL_UNIT, scalar_nl_unit
 from .signals import flag, s32, sint, u32, uint
+from .units import UNITS
 from .wiring import field_bits, low_bits
 
 TOP_NAME = "lpu_top"
@@ -102,8 +104,10 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
     alu_b = u32()
     alu_inst = alu(s.op, s.x1, alu_b, s.alu_y)
     nl_sel, nl_a, nl_b = uint(3), s32(), s32()
-    nl_ops = sorted(set(UNIT_CASES["scalar_nl"].values()))
-    nl_rom = rom(s.op, nl_sel, tuple(SCALAR_NL_OPS.index(o) for o in nl_ops) + (0,) * (32 - len(nl_ops)))
+    nl_select = [0] * 32  # decoder op code -> the unit's select (index in SCALAR_NL_OPS)
+    for o in SCALAR_NL_UNIT.ops:
+        nl_select[SCALAR_NL_UNIT.code(o)] = SCALAR_NL_OPS.index(o)
+    nl_rom = rom(s.op, nl_sel, tuple(nl_select))
     nl_inst = scalar_nl_unit(cfg, nl_sel, nl_a, nl_b, s.nl_y)
 
     # memories, predictor, CSRs
@@ -131,7 +135,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
                          c.wmode, c.box_we_lo, c.box_we_hi, c.all_lanes, c.lane_w, waddr, c.wscalar,
                          s.sum_int, s.sum_b, wlo_bus, whi_bus, alo_bus, ahi_bus)
     U_BOX, U_MEM = UNITS.index("box"), UNITS.index("mem")
-    LVOL, SBX = op_code("box", "lvol"), op_code("mem", "sbx")
+    LVOL, SBX = BOX_OPS.LVOL, MEM_OPS.SBX
     sat_i, sat_b = s32(), s32()
     lcp_wide = sint(34)
     lcp_sat = s32()
