@@ -40,7 +40,8 @@ def core_control(cfg: RtlConfig, clk, rst, io):
         "store_fault", "dim_fault"))
     U_ALU, U_BR, U_JMP, U_MEM, U_CSR, U_NL, U_BOX, U_BMV, U_SYS = (U[u] for u in UNITS)
     D, LANES, BEATS = cfg.D, cfg.LANES, cfg.beats
-    IMEM_BYTES, DMEM_WORDS = 4 * cfg.IMEM_WORDS, cfg.DMEM_WORDS
+    IMEM_BYTES, DMEM_WORDS = cfg.insn_bytes * cfg.IMEM_WORDS, cfg.DMEM_WORDS
+    STEP, ISH, CSRB = cfg.insn_bytes, cfg.insn_shift, cfg.csr_bits  # from the spec (ilen, csr field)
     BOXW = 2 * D
     IB, DB = clog2(cfg.IMEM_WORDS), clog2(cfg.DMEM_WORDS)
     LOW, HIGH = -(1 << 31), (1 << 31) - 1
@@ -66,7 +67,7 @@ def core_control(cfg: RtlConfig, clk, rst, io):
         c.trap.next = False
         c.cause.next = 0
         c.tval.next = 0
-        c.next_pc.next = pc + 4
+        c.next_pc.next = pc + STEP
         c.rd_we.next = False
         c.rd_wd.next = 0
         c.dm_we.next = False
@@ -96,7 +97,7 @@ def core_control(cfg: RtlConfig, clk, rst, io):
         t = False      # every variable gets a value on every path: no latches
         count = 1
         if state == State.FETCH:
-            if pc[2:] != 0 or pc >= IMEM_BYTES:
+            if pc[ISH:] != 0 or pc >= IMEM_BYTES:
                 c.trap.next = True
                 c.cause.next = C_FETCH
                 c.tval.next = pc
@@ -135,13 +136,13 @@ def core_control(cfg: RtlConfig, clk, rst, io):
                     t = x1 >= x2
                 c.taken.next = t
                 if t:
-                    c.next_pc.next = pc + (imm << 2)
+                    c.next_pc.next = pc + (imm << ISH)
             elif unit == U_JMP:
                 c.retire.next = True
                 c.rd_we.next = True
-                c.rd_wd.next = pc + 4
+                c.rd_wd.next = pc + STEP
                 if op == J.JAL:
-                    c.next_pc.next = pc + (imm << 2)
+                    c.next_pc.next = pc + (imm << ISH)
                 elif op == J.JALR:
                     c.next_pc.next = x1 + imm
             elif unit == U_MEM:
@@ -260,7 +261,7 @@ def core_control(cfg: RtlConfig, clk, rst, io):
                 t = s.lcp.signed() >= x3.signed()
                 c.taken.next = t
                 if t:
-                    c.next_pc.next = pc + (imm << 2)
+                    c.next_pc.next = pc + (imm << ISH)
             elif unit == U_MEM and op == M.SBX:
                 c.mem_count.next = BOXW
             elif ((unit == U_BOX and (op == X.SOFT or op == X.HARD)) or (unit == U_MEM and op == M.LBX)
@@ -280,6 +281,7 @@ def _sequencer(cfg: RtlConfig, clk, rst, s, State, LOW, HIGH):
     BOXW = 2 * D
     state, pc = s.state, s.pc
     x1, imm = s.x1, s.imm
+    CSRB = cfg.csr_bits
 
     @always_seq(clk.posedge, reset=rst)
     def seq():
@@ -338,7 +340,7 @@ def _sequencer(cfg: RtlConfig, clk, rst, s, State, LOW, HIGH):
             t.mem_count.next = c.mem_count
             t.mem_wdata.next = s.mem_trace if c.mem_count != 0 else 0
             t.csr_we.next = c.csr_we
-            t.csr_addr.next = imm[12:] if c.csr_we else 0
+            t.csr_addr.next = imm[CSRB:] if c.csr_we else 0
             t.csr_wdata.next = x1 if c.csr_we else 0
             t.br_valid.next = c.train
             t.br_pred.next = s.pred_taken if c.train else 0

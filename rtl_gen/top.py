@@ -44,7 +44,7 @@ def top_ports(cfg: RtlConfig) -> dict[str, Signal]:
         "rvfi_rd_we": flag(), "rvfi_rd_addr": uint(5), "rvfi_rd_wdata": u32(),
         "rvfi_bd_we": flag(), "rvfi_bd_addr": uint(5), "rvfi_bd_lo": uint(32 * cfg.D), "rvfi_bd_hi": uint(32 * cfg.D),
         "rvfi_mem_we": flag(), "rvfi_mem_addr": u32(), "rvfi_mem_count": uint(16), "rvfi_mem_wdata": uint(32 * d2),
-        "rvfi_csr_we": flag(), "rvfi_csr_addr": uint(12), "rvfi_csr_wdata": u32(),
+        "rvfi_csr_we": flag(), "rvfi_csr_addr": uint(cfg.csr_bits), "rvfi_csr_wdata": u32(),
         "rvfi_br_valid": flag(), "rvfi_br_pred": flag(), "rvfi_br_taken": flag(), "rvfi_br_counter": uint(2),
         "rvfi_halt": flag(),
     }
@@ -112,7 +112,8 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
 
     # memories, predictor, CSRs
     dbg_dm = u32()
-    imem = word_memory(cfg.IMEM_WORDS, clk, s.pc(ib + 2, 2), s.imem_rdata, None, None, None, None, None,
+    ish = cfg.insn_shift  # the PC's word index
+    imem = word_memory(cfg.IMEM_WORDS, clk, s.pc(ib + ish, ish), s.imem_rdata, None, None, None, None, None,
                        host_imem_we, host_imem_addr, host_imem_wdata)
     dmem = word_memory(cfg.DMEM_WORDS, clk, c.dm_raddr, s.dm_rdata, dbg_idx(db, 0), dbg_dm, c.dm_we, c.dm_waddr,
                        c.dm_wdata, host_dmem_we, host_dmem_addr, host_dmem_wdata)
@@ -120,8 +121,9 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
     named = {n: u32(v.reset if isinstance(v.reset, int) else getattr(cfg, v.reset)) for n, v in spec.csrs.items()}
     s.mtvec = named["mtvec"]
     events = {"tick": flag(), "retire": flag(), "branch": flag(), "mispred": flag()}
-    csr_rnum = uint(12)
-    csrs = csr_file(cfg, clk, rst, csr_rnum, s.csr_rdata, s.csr_valid, s.csr_writable, c.csr_we, s.imm(12, 0),
+    CSRB = cfg.csr_bits  # CSR numbers are the spec's csr field
+    csr_rnum = uint(CSRB)
+    csrs = csr_file(cfg, clk, rst, csr_rnum, s.csr_rdata, s.csr_valid, s.csr_writable, c.csr_we, s.imm(CSRB, 0),
                     s.x1, events, c.trap, {"epc": s.pc, "cause": c.cause, "tval": c.tval}, named)
 
     # box datapath
@@ -149,7 +151,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
         nl_a.next = s.x1.signed()
         nl_b.next = s.x2.signed()
         s.addr.next = s.x1 + s.imm
-        csr_rnum.next = s.imm[12:] if s.state != State.HALT else dbg_idx[12:]
+        csr_rnum.next = s.imm[CSRB:] if s.state != State.HALT else dbg_idx[CSRB:]
         ev_tick.next = s.state != State.HALT
         ev_retire.next = c.retire
         ev_branch.next = c.train
