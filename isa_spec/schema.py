@@ -32,7 +32,8 @@ PARAM: Schema = {"min": (int, True), "max": (int, True), "default": (int, True),
 CLASS_FILE: Schema = {"class": (str, True), "summary": (str, True), "instruction": (list, True)}
 INSTRUCTION: Schema = {"name": (str, True), "syntax": (str, True), "match": (dict, True),
                        "summary": (str, True), "semantics": (str, True), "example": (list, True),
-                       "conditional": (bool, False)}
+                       "conditional": (bool, False), "result": (str, False)}
+RESULT_KINDS = ("bool", "compare")  # an instruction's optional `result`: what kind of value rd gets
 EXAMPLE: Schema = {"asm": (str, True), "init": (dict, False), "expect": (dict, True),
                    "tol": (NUM, False)}
 
