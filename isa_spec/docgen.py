@@ -312,3 +312,32 @@ def write_docs(spec: Spec, out_dir: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+# ---------------------------------------------------------------- latency table (docs/rtl.md)
+
+LATENCY_BEGIN = "<!-- latency table: generated from isa.toml [latency] by `lpu isa doc --rtl-doc`; do not edit -->"
+LATENCY_END = "<!-- end of the generated latency table -->"
+
+
+def latency_markdown(spec: Spec) -> list[str]:
+    """Cycles per instruction, one row per distinct [latency] expression (BEATS = D / LANES)."""
+    rows: dict[str, list[str]] = {}
+    for ins in spec.instructions.values():
+        key = ins.name if ins.name in spec.latency else ins.iclass if ins.iclass in spec.latency else "default"
+        rows.setdefault(spec.latency[key], []).append(f"`{ins.name}`")
+    out = _table(["instructions", "cycles"], [[", ".join(names), expr.replace("BEATS", "D / LANES")]
+                                              for expr, names in rows.items()])
+    trap = spec.latency.get("trap", spec.latency["default"])
+    fetch = spec.latency.get("fetch_fault", trap)
+    out.append(f"| a trap | {trap} ({fetch} when the fetch itself faults) |")
+    return out
+
+
+def with_latency_table(text: str, spec: Spec) -> str:
+    """`text` (docs/rtl.md) with the section between the markers regenerated."""
+    if LATENCY_BEGIN not in text or LATENCY_END not in text:
+        raise ValueError("no generated latency section (its begin and end markers) in the file")
+    head, rest = text.split(LATENCY_BEGIN, 1)
+    _, tail = rest.split(LATENCY_END, 1)
+    return "\n".join([head + LATENCY_BEGIN, *latency_markdown(spec), LATENCY_END]) + tail

@@ -170,6 +170,8 @@ def _load_instruction(file: str, iclass: str, data, idx: int, spec: Spec) -> Ins
         missing = full & ~(covered | mask_bits)
         raise SpecError(file, entry, "match", f"encoding bits {missing:#010x} are neither operands "
                         "nor matched (list reserved fields with value 0)")
+    if data.get("result", "bool") not in schema.RESULT_KINDS:
+        raise SpecError(file, entry, "result", f"'{data['result']}' is not one of {', '.join(schema.RESULT_KINDS)}")
     examples = data["example"]
     if not examples:
         raise SpecError(file, entry, "example", "at least one worked example is required")
@@ -178,7 +180,7 @@ def _load_instruction(file: str, iclass: str, data, idx: int, spec: Spec) -> Ins
         match=dict(data["match"]), mask_bits=mask_bits, match_bits=match_bits,
         summary=data["summary"], semantics=data["semantics"],
         examples=tuple(_example(file, entry, i, e) for i, e in enumerate(examples)),
-        conditional=bool(data.get("conditional", False)), source=file)
+        conditional=bool(data.get("conditional", False)), source=file, result=data.get("result"))
 
 
 def _check_conflicts(instrs: list[Instruction]) -> None:

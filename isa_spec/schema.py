@@ -69,7 +69,8 @@ PARAM: Schema = {"min": Key(int, True, 1, 1 << 24, SIZE), "max": Key(int, True, 
 CLASS_FILE: Schema = {"class": Key(str, True), "summary": Key(str, True), "instruction": Key(list, True)}
 INSTRUCTION: Schema = {"name": Key(str, True), "syntax": Key(str, True), "match": Key(dict, True),
                        "summary": Key(str, True), "semantics": Key(str, True), "example": Key(list, True),
-                       "conditional": Key(bool, False)}
+                       "conditional": Key(bool, False), "result": Key(str, False)}
+RESULT_KINDS = ("bool", "compare")  # an instruction's optional `result`: what kind of value rd gets
 EXAMPLE: Schema = {"asm": Key(str, True), "init": Key(dict, False), "expect": Key(dict, True),
                    "tol": Key(NUM, False, 0, 1e6, "a tolerance in real units, not negative")}
 

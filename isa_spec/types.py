@@ -78,6 +78,9 @@ class Instruction:
     examples: tuple[Example, ...]
     conditional: bool
     source: str
+    # "bool": the result is a truth value; "compare": a truth value comparing two scalar
+    # sources (result coverage bins follow from it, verif/value_classes.py)
+    result: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from .errors import UserError
@@ -14,6 +15,7 @@ def cmd_gen(args: argparse.Namespace) -> int:
     from isa_spec import load_spec, make_config
     from isa_spec.params import parse_param_overrides
     from rtl_gen.generate import generate
+    from rtl_gen.progress import Progress
     from rtl_gen.top import TOP_NAME
 
     config = make_config(load_spec(), args.config, parse_param_overrides(args.param))
@@ -22,8 +24,11 @@ def cmd_gen(args: argparse.Namespace) -> int:
 
         require_lint_tools()   # before generating, which can take minutes
     out = Path(args.output)
+    # large configurations take minutes per step: say which step runs (stderr: stdout keeps
+    # the results)
+    progress = Progress(lambda line: print(line, file=sys.stderr, flush=True))
     try:
-        manifest = generate(config, out)
+        manifest = generate(config, out, progress)
     except OSError as exc:
         raise UserError(f"{out}: cannot write: {exc.strerror or exc}") from None
     verilog = out / f"{TOP_NAME}.v"
@@ -32,7 +37,8 @@ def cmd_gen(args: argparse.Namespace) -> int:
     if args.lint or args.stats:
         from rtl_gen.lint import lint
 
-        problems = lint(verilog, TOP_NAME)
+        with progress.step("lint"):
+            problems = lint(verilog, TOP_NAME)
         print(f"lint (verilator -Wall): {'clean' if not problems else f'{len(problems)} problems'}")
         for line in problems:
             print("  " + line)
@@ -40,7 +46,8 @@ def cmd_gen(args: argparse.Namespace) -> int:
     if args.stats:
         from rtl_gen.synth import synthesize
 
-        st = synthesize(verilog, TOP_NAME, out / "synth")
+        with progress.step("synthesize"):
+            st = synthesize(verilog, TOP_NAME, out / "synth")
         print(f"yosys: {st.cells} gate-level cells, {st.flops} flop bits, {st.latches} latches")
         print(f"  {'block':28} {'word-level cells':>16} {'flop bits':>10} {'memory bits':>12}")
         for blk, v in st.per_block.items():

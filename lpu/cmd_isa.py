@@ -24,11 +24,11 @@ def _load(spec_dir: Path | None) -> Spec:
 def cmd_check(args: argparse.Namespace) -> int:
     from golden_model.ops import SEMANTICS
 
-    from .isacheck import check, format_table, rtl_implemented
+    from .isacheck import check, format_table, rtl_implemented, rtl_unit_problems
 
     spec = _load(args.spec_dir)
     rtl = rtl_implemented()
-    report = check(spec, SEMANTICS, rtl)
+    report = check(spec, SEMANTICS, rtl, rtl_unit_problems())
     for line in format_table(report):
         print(line)
     print()
@@ -55,6 +55,17 @@ def cmd_doc(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {len(written)} pages to {args.output}/ ({', '.join(p.name for p in written)})")
+    if args.rtl_doc is not None:  # the latency table of docs/rtl.md, between its markers
+        from isa_spec.docgen import with_latency_table
+
+        from .errors import read_text
+        try:
+            args.rtl_doc.write_text(with_latency_table(read_text(args.rtl_doc), spec), encoding="utf-8")
+        except ValueError as exc:
+            raise UserError(f"{args.rtl_doc}: {exc}") from None
+        except OSError as exc:
+            raise UserError(f"{args.rtl_doc}: cannot write: {exc.strerror or exc}") from None
+        print(f"updated the latency table in {args.rtl_doc}")
     return 0
 
 
@@ -70,4 +81,6 @@ def register(sub: Subparsers) -> None:
     _spec_dir_option(p)
     p = add_command(isa, "doc", cmd_doc, "write Markdown reference pages generated from the spec")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="output directory")
+    p.add_argument("--rtl-doc", type=Path, metavar="FILE",
+                   help="also regenerate the latency table in FILE (docs/rtl.md) between its markers")
     _spec_dir_option(p)

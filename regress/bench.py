@@ -57,8 +57,7 @@ def _programs(spec: Spec, config: Config, n: int):
 
 def build_bare(config: Config) -> Path:
     """The bare harness linked with this configuration's Verilog (rebuilt when either changes)."""
-    from rtl_gen.toolchain import setup_verilator
-    from verif.build import BUILD_ROOT, _locked, config_key, ensure_rtl
+    from verif.build import BUILD_ROOT, _locked, config_key, ensure_rtl, setup_verilator
 
     verilator = setup_verilator()
     rtl = ensure_rtl(config) / "lpu_top.v"
@@ -185,13 +184,12 @@ def bench_hardware(spec: Spec, quick: bool, echo) -> dict:
             grid.append({"D": d, "LANES": lanes, "box_op": t["bint"], "lbx": t["lbx"], "sbx": t["sbx"]})
     out: dict = {"latency": grid, "yosys": {}}
     if not quick:
-        from rtl_gen.synth import synthesize
-        from verif.build import ensure_rtl
+        from verif.build import synth_stats
 
         for name in ("tiny", "default"):
             c = make_config(spec, name)
             with tempfile.TemporaryDirectory(prefix="lpu-synth-") as tmp:
-                s = synthesize(ensure_rtl(c) / "lpu_top.v", "lpu_top", Path(tmp))
+                s = synth_stats(c, Path(tmp))
             out["yosys"][name] = {"cells": s.cells, "flops": s.flops, "latches": s.latches}
             echo(f"  yosys {name}: {s.cells} cells, {s.flops} flop bits")
     return out

@@ -1,5 +1,5 @@
 """The LPU RTL generator (MyHDL). Nothing is converted at import; see generate.py."""
 
-from .execute import IMPLEMENTED
+from .execute import IMPLEMENTED, unit_problems
 
-__all__ = ["IMPLEMENTED"]
+__all__ = ["IMPLEMENTED", "unit_problems"]

@@ -27,9 +27,12 @@ def lane_wdata(mode, a_lo, a_hi, b_lo, b_hi, i_lo, i_hi, scalar, w_lo, w_hi):
         elif mode == W_MOV:
             w_lo.next = a_lo
             w_hi.next = a_hi
-        else:
+        elif mode == W_SCALAR:
             w_lo.next = scalar
             w_hi.next = scalar
+        else:  # no mode: nothing to store (a lane write enable is never set with it)
+            w_lo.next = 0
+            w_hi.next = 0
     return comb
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from isa_spec import Config, Spec, load_spec
 from isa_spec.tables import build_table
 
+from .units import RtlError
+
 
 def clog2(n: int) -> int:
     return max(1, (n - 1).bit_length())
@@ -25,6 +27,8 @@ class RtlConfig:
     DMEM_WORDS: int
     NLT_BITS: int
     xlen: int
+    ilen: int         # instruction bits: one instruction per 32-bit memory word (checked)
+    csr_bits: int     # width of the spec's csr field (CSR numbers, rvfi_csr_addr)
     q: int            # fraction bits of coord/log (16)
     temp_frac: int    # 24
     itemp_frac: int   # 18
@@ -35,6 +39,16 @@ class RtlConfig:
     nl_domain_int_bits: dict[str, int]
     # Per-design shared elaboration objects (one ROM memory per table); not a parameter.
     shared: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def insn_bytes(self) -> int:
+        """PC step of one instruction."""
+        return self.ilen // 8
+
+    @property
+    def insn_shift(self) -> int:
+        """log2(insn_bytes): PC word index and branch offsets (in instructions) to bytes."""
+        return clog2(self.insn_bytes)
 
     @property
     def beats(self) -> int:
@@ -60,8 +74,13 @@ class RtlConfig:
     def from_config(cls, config: Config, spec: Spec | None = None) -> RtlConfig:
         spec = spec or load_spec()
         v = config.as_dict()
+        if spec.ilen != 32 or spec.xlen != 32:
+            # the fetch reads one instruction per memory word and the datapath is 32 bits wide
+            raise RtlError(f"isa_spec/isa.toml: the RTL generator supports ilen = xlen = 32, "
+                           f"not ilen = {spec.ilen}, xlen = {spec.xlen}")
         return cls(
-            name=config.name, xlen=spec.xlen, q=spec.formats["coord"].frac,
+            name=config.name, xlen=spec.xlen, ilen=spec.ilen, csr_bits=spec.fields["csr"].width,
+            q=spec.formats["coord"].frac,
             temp_frac=spec.formats["temp"].frac, itemp_frac=spec.formats["itemp"].frac,
             consts={k: (c.raw, c.frac) for k, c in spec.constants.items()},
             tables={k: build_table(k, v["NLT_BITS"]) for k in spec.nonlinear},

@@ -11,14 +11,23 @@ from isa_spec import load_spec
 
 from .box_datapath import W_HARD, W_MOV, W_SCALAR, W_SOFT
 from .config import RtlConfig, clog2
-from .execute import UNITS, op_code
+from .units import UNITS, UnitOps
 
 U = {u: UNITS.index(u) for u in UNITS}
 State = enum("FETCH", "EXEC", "BOX", "BOXMEM", "READBACK", "FINISH", "HALT")
 
-
-def _op(unit: str, name: str) -> int:
-    return op_code(unit, name)
+# The operations whose cases are written in this file (rtl_gen/units.py); each has its own
+# branch below and a code the decoder does not emit for the unit does nothing.
+_F = "rtl_gen/core_control.py"
+BRANCH_UNIT = UnitOps("branch", _F, ("eq", "ne", "lt", "ge", "ltu", "geu"), alias="B")
+JUMP_UNIT = UnitOps("jump", _F, ("jal", "jalr"), alias="J")
+MEM_UNIT = UnitOps("mem", _F, ("lw", "sw", "lbx", "sbx"), alias="M")
+CSR_UNIT = UnitOps("csr", _F, ("read", "write"), alias="CS")
+BOX_UNIT = UnitOps("box", _F, ("soft", "hard", "lvol", "lcp", "gecp"), alias="X")
+BOXMOVE_UNIT = UnitOps("boxmove", _F, ("mov", "getlo", "gethi", "setlo", "sethi"), alias="V")
+SYSTEM_UNIT = UnitOps("system", _F, ("halt",), alias="SY")
+CONTROL_UNITS = (BRANCH_UNIT, JUMP_UNIT, MEM_UNIT, CSR_UNIT, BOX_UNIT, BOXMOVE_UNIT, SYSTEM_UNIT)
+B, J, M, CS, X, V, SY = (u.consts for u in CONTROL_UNITS)
 
 
 @block
@@ -30,14 +39,9 @@ def core_control(cfg: RtlConfig, clk, rst, io):
         "illegal_instruction", "fetch_fault", "load_misaligned", "load_fault", "store_misaligned",
         "store_fault", "dim_fault"))
     U_ALU, U_BR, U_JMP, U_MEM, U_CSR, U_NL, U_BOX, U_BMV, U_SYS = (U[u] for u in UNITS)
-    B_EQ, B_NE, B_LT, B_GE, B_LTU, B_GEU = (_op("branch", o) for o in ("eq", "ne", "lt", "ge", "ltu", "geu"))
-    J_JAL = _op("jump", "jal")
-    M_LW, M_SW, M_LBX, M_SBX = (_op("mem", o) for o in ("lw", "sw", "lbx", "sbx"))
-    CS_R = _op("csr", "read")
-    X_SOFT, X_HARD, X_LVOL, X_LCP, X_GECP = (_op("box", o) for o in ("soft", "hard", "lvol", "lcp", "gecp"))
-    V_MOV, V_GETLO, V_GETHI, V_SETLO, V_SETHI = (_op("boxmove", o) for o in ("mov", "getlo", "gethi", "setlo", "sethi"))
     D, LANES, BEATS = cfg.D, cfg.LANES, cfg.beats
-    IMEM_BYTES, DMEM_WORDS = 4 * cfg.IMEM_WORDS, cfg.DMEM_WORDS
+    IMEM_BYTES, DMEM_WORDS = cfg.insn_bytes * cfg.IMEM_WORDS, cfg.DMEM_WORDS
+    STEP, ISH, CSRB = cfg.insn_bytes, cfg.insn_shift, cfg.csr_bits  # from the spec (ilen, csr field)
     BOXW = 2 * D
     IB, DB = clog2(cfg.IMEM_WORDS), clog2(cfg.DMEM_WORDS)
     LOW, HIGH = -(1 << 31), (1 << 31) - 1
@@ -63,7 +67,7 @@ def core_control(cfg: RtlConfig, clk, rst, io):
         c.trap.next = False
         c.cause.next = 0
         c.tval.next = 0
-        c.next_pc.next = pc + 4
+        c.next_pc.next = pc + STEP
         c.rd_we.next = False
         c.rd_wd.next = 0
         c.dm_we.next = False
@@ -93,14 +97,14 @@ def core_control(cfg: RtlConfig, clk, rst, io):
         t = False      # every variable gets a value on every path: no latches
         count = 1
         if state == State.FETCH:
-            if pc[2:] != 0 or pc >= IMEM_BYTES:
+            if pc[ISH:] != 0 or pc >= IMEM_BYTES:
                 c.trap.next = True
                 c.cause.next = C_FETCH
                 c.tval.next = pc
             else:
                 c.goto.next = State.EXEC
         elif state == State.EXEC:
-            if unit == U_MEM and op == M_SBX:
+            if unit == U_MEM and op == M.SBX:
                 c.a_reg.next = s.rs2
             if unit == U_BMV:
                 c.a_beat.next = dim_beat
@@ -118,54 +122,54 @@ def core_control(cfg: RtlConfig, clk, rst, io):
             elif unit == U_BR:
                 c.retire.next = True
                 c.train.next = True
-                if op == B_EQ:
+                if op == B.EQ:
                     t = x1 == x2
-                elif op == B_NE:
+                elif op == B.NE:
                     t = x1 != x2
-                elif op == B_LT:
+                elif op == B.LT:
                     t = x1.signed() < x2.signed()
-                elif op == B_GE:
+                elif op == B.GE:
                     t = x1.signed() >= x2.signed()
-                elif op == B_LTU:
+                elif op == B.LTU:
                     t = x1 < x2
-                else:
+                elif op == B.GEU:
                     t = x1 >= x2
                 c.taken.next = t
                 if t:
-                    c.next_pc.next = pc + (imm << 2)
+                    c.next_pc.next = pc + (imm << ISH)
             elif unit == U_JMP:
                 c.retire.next = True
                 c.rd_we.next = True
-                c.rd_wd.next = pc + 4
-                if op == J_JAL:
-                    c.next_pc.next = pc + (imm << 2)
-                else:
+                c.rd_wd.next = pc + STEP
+                if op == J.JAL:
+                    c.next_pc.next = pc + (imm << ISH)
+                elif op == J.JALR:
                     c.next_pc.next = x1 + imm
             elif unit == U_MEM:
-                if op == M_LBX or op == M_SBX:
+                if op == M.LBX or op == M.SBX:
                     count = BOXW
                 if addr[2:] != 0:
                     c.trap.next = True
                     c.tval.next = addr
-                    c.cause.next = C_LMIS if (op == M_LW or op == M_LBX) else C_SMIS
+                    c.cause.next = C_LMIS if (op == M.LW or op == M.LBX) else C_SMIS
                 elif word + count > DMEM_WORDS:
                     c.trap.next = True
                     c.tval.next = addr
-                    c.cause.next = C_LFLT if (op == M_LW or op == M_LBX) else C_SFLT
-                elif op == M_LW:
+                    c.cause.next = C_LFLT if (op == M.LW or op == M.LBX) else C_SFLT
+                elif op == M.LW:
                     c.retire.next = True
                     c.rd_we.next = True
                     c.rd_wd.next = s.dm_rdata
-                elif op == M_SW:
+                elif op == M.SW:
                     c.retire.next = True
                     c.dm_we.next = True
                     c.dm_waddr.next = word[DB:]
                     c.dm_wdata.next = x2
                     c.mem_count.next = 1
-                else:
+                elif op == M.LBX or op == M.SBX:
                     c.goto.next = State.BOXMEM
             elif unit == U_CSR:
-                if op == CS_R:
+                if op == CS.READ:
                     if not s.csr_valid:
                         c.trap.next = True
                         c.cause.next = C_ILL
@@ -174,34 +178,35 @@ def core_control(cfg: RtlConfig, clk, rst, io):
                         c.retire.next = True
                         c.rd_we.next = True
                         c.rd_wd.next = s.csr_rdata
-                elif not s.csr_writable:
-                    c.trap.next = True
-                    c.cause.next = C_ILL
-                    c.tval.next = ir
-                else:
-                    c.retire.next = True
-                    c.csr_we.next = True
+                elif op == CS.WRITE:
+                    if not s.csr_writable:
+                        c.trap.next = True
+                        c.cause.next = C_ILL
+                        c.tval.next = ir
+                    else:
+                        c.retire.next = True
+                        c.csr_we.next = True
             elif unit == U_NL:
                 c.retire.next = True
                 c.rd_we.next = True
                 c.rd_wd.next = s.nl_y
-            elif unit == U_BOX or (unit == U_BMV and op == V_MOV):
+            elif unit == U_BOX or (unit == U_BMV and op == V.MOV):
                 c.goto.next = State.BOX
             elif unit == U_BMV:
                 if dim >= D:
                     c.trap.next = True
                     c.cause.next = C_DIM
                     c.tval.next = dim
-                elif op == V_GETLO or op == V_GETHI:
+                elif op == V.GETLO or op == V.GETHI:
                     c.retire.next = True
                     c.rd_we.next = True
-                    c.rd_wd.next = s.a_word_lo if op == V_GETLO else s.a_word_hi
-                else:
+                    c.rd_wd.next = s.a_word_lo if op == V.GETLO else s.a_word_hi
+                elif op == V.SETLO or op == V.SETHI:
                     c.wscalar.next = x1.signed()
-                    c.box_we_lo.next = op == V_SETLO
-                    c.box_we_hi.next = op == V_SETHI
+                    c.box_we_lo.next = op == V.SETLO
+                    c.box_we_hi.next = op == V.SETHI
                     c.goto.next = State.READBACK
-            else:  # system: halt
+            elif unit == U_SYS and op == SY.HALT:
                 c.retire.next = True
                 c.halt.next = True
                 c.next_pc.next = pc
@@ -210,8 +215,8 @@ def core_control(cfg: RtlConfig, clk, rst, io):
                 c.wmode.next = W_MOV
                 c.box_we_lo.next = True
                 c.box_we_hi.next = True
-            elif op == X_SOFT or op == X_HARD:
-                c.wmode.next = W_SOFT if op == X_SOFT else W_HARD
+            elif op == X.SOFT or op == X.HARD:
+                c.wmode.next = W_SOFT if op == X.SOFT else W_HARD
                 c.box_we_lo.next = True
                 c.box_we_hi.next = True
             c.all_lanes.next = True
@@ -224,13 +229,13 @@ def core_control(cfg: RtlConfig, clk, rst, io):
             c.lane_w.next = lane
             c.a_lane.next = lane
             c.goto.next = State.BOXMEM
-            if op == M_LBX:
+            if op == M.LBX:
                 c.wscalar.next = s.dm_rdata.signed()
                 c.box_we_lo.next = not side
                 c.box_we_hi.next = side
                 if k == BOXW - 1:
                     c.goto.next = State.READBACK
-            else:
+            elif op == M.SBX:
                 c.a_reg.next = s.rs2
                 c.dm_we.next = True
                 c.dm_waddr.next = mbase_low + k
@@ -245,21 +250,22 @@ def core_control(cfg: RtlConfig, clk, rst, io):
                 c.goto.next = State.READBACK
         elif state == State.FINISH:
             c.retire.next = True
-            if unit == U_BOX and op == X_LVOL:
+            if unit == U_BOX and op == X.LVOL:
                 c.rd_we.next = True
                 c.rd_wd.next = s.lvol
-            elif unit == U_BOX and op == X_LCP:
+            elif unit == U_BOX and op == X.LCP:
                 c.rd_we.next = True
                 c.rd_wd.next = s.lcp
-            elif unit == U_BOX and op == X_GECP:
+            elif unit == U_BOX and op == X.GECP:
                 c.train.next = True
                 t = s.lcp.signed() >= x3.signed()
                 c.taken.next = t
                 if t:
-                    c.next_pc.next = pc + (imm << 2)
-            elif unit == U_MEM and op == M_SBX:
+                    c.next_pc.next = pc + (imm << ISH)
+            elif unit == U_MEM and op == M.SBX:
                 c.mem_count.next = BOXW
-            else:
+            elif ((unit == U_BOX and (op == X.SOFT or op == X.HARD)) or (unit == U_MEM and op == M.LBX)
+                  or (unit == U_BMV and (op == V.MOV or op == V.SETLO or op == V.SETHI))):
                 c.bd_we.next = True
         else:
             c.goto.next = State.HALT
@@ -275,6 +281,7 @@ def _sequencer(cfg: RtlConfig, clk, rst, s, State, LOW, HIGH):
     BOXW = 2 * D
     state, pc = s.state, s.pc
     x1, imm = s.x1, s.imm
+    CSRB = cfg.csr_bits
 
     @always_seq(clk.posedge, reset=rst)
     def seq():
@@ -333,7 +340,7 @@ def _sequencer(cfg: RtlConfig, clk, rst, s, State, LOW, HIGH):
             t.mem_count.next = c.mem_count
             t.mem_wdata.next = s.mem_trace if c.mem_count != 0 else 0
             t.csr_we.next = c.csr_we
-            t.csr_addr.next = imm[12:] if c.csr_we else 0
+            t.csr_addr.next = imm[CSRB:] if c.csr_we else 0
             t.csr_wdata.next = x1 if c.csr_we else 0
             t.br_valid.next = c.train
             t.br_pred.next = s.pred_taken if c.train else 0

@@ -10,8 +10,9 @@ from myhdl import ConcatSignal, always_comb, block, instances
 from isa_spec import Spec, load_spec
 
 from .config import RtlConfig
-from .execute import EXECUTE_CASES, UNITS
+from .execute import EXECUTE_CASES, require_consistent
 from .signals import flag, sint, uint
+from .units import UNITS, RtlError
 
 REG_FIELDS = ("rd", "rs1", "rs2")
 
@@ -33,11 +34,12 @@ class DecodeTables:
 
 
 def decode_tables(spec: Spec | None = None) -> DecodeTables:
+    require_consistent()
     spec = spec or load_spec()
     names = tuple(spec.instructions)
     missing = [n for n in names if n not in EXECUTE_CASES]
     if missing:
-        raise ValueError(f"instructions without an RTL execute case: {', '.join(missing)}")
+        raise RtlError(f"rtl_gen/execute.py: instructions without an RTL execute case: {', '.join(missing)}")
     kinds: list[tuple[str, bool]] = []
     imm_sel = []
     xcheck = {f: [] for f in REG_FIELDS}

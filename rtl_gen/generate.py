@@ -4,31 +4,31 @@ Conversion is a function called by the CLI and the test flows, never at import."
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 from isa_spec import Config, load_spec
 
 from .config import RtlConfig
+from .execute import require_consistent
+from .progress import QUIET, Progress
+from .rom_init import convert
 from .top import TOP_NAME, lpu_top, top_ports
 
 GENERATOR_VERSION = "0.1"
 
 
-def generate(config: Config, outdir: str | Path) -> dict:
-    """Write OUTDIR/lpu_top.v and OUTDIR/manifest.json; return the manifest."""
+def generate(config: Config, outdir: str | Path, progress: Progress = QUIET) -> dict:
+    """Write OUTDIR/lpu_top.v and OUTDIR/manifest.json; return the manifest. progress
+    reports each step (elaborate, convert, ROM init) with its time."""
+    require_consistent()  # before any work: an instruction without its unit operation
     spec = load_spec()
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     cfg = RtlConfig.from_config(config, spec)
     ports = top_ports(cfg)
-    inst = lpu_top(cfg, **ports)
-    with warnings.catch_warnings():
-        # MyHDL warns about constant wires (undriven by design) and unread intermediates;
-        # the Verilator lint gate is the judge of the result.
-        warnings.simplefilter("ignore")
-        inst.convert(hdl="Verilog", path=str(out), name=TOP_NAME, initial_values=True, testbench=False)
-    _blocking_initialisers(out / f"{TOP_NAME}.v")
+    with progress.step("elaborate"):
+        inst = lpu_top(cfg, **ports)
+    convert(inst, out, TOP_NAME, progress=progress)
     manifest = {
         "top": TOP_NAME,
         "verilog": [f"{TOP_NAME}.v"],
@@ -41,18 +41,3 @@ def generate(config: Config, outdir: str | Path) -> dict:
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 
-
-def _blocking_initialisers(verilog: Path) -> None:
-    """MyHDL writes memory initialisers (the ROM tables) as non-blocking assignments in
-    `initial` blocks; at time 0 a blocking assignment means the same and is what lint
-    expects (INITIALDLY), so rewrite them."""
-    out, inside = [], False
-    for line in verilog.read_text().splitlines(keepends=True):
-        if line.startswith("initial begin"):
-            inside = True
-        elif inside and line.startswith("end"):
-            inside = False
-        elif inside:
-            line = line.replace(" <= ", " = ", 1)
-        out.append(line)
-    verilog.write_text("".join(out))

@@ -4,12 +4,10 @@ written from docs/fixed_point.md, independently of golden_model (only the tables
 Each unit is a combinational netlist built with `Net` (below): every signal's value range is
 tracked, widths follow from ranges, and each operation is one continuous assign whose operands
 already have matching widths, so the Verilog is lint-clean under `verilator -Wall` without
-waivers (but the ROM initialisation, see `waive_rom_init`). box_lane and scalar_nl use the same.
+waivers (but the ROM initialisation, see rtl_gen/rom_init.py). box_lane and scalar_nl use the same.
 """
 
 from __future__ import annotations
-
-import re
 
 from myhdl import Signal, SignalType, always_comb, block, concat, intbv, modbv
 
@@ -451,15 +449,3 @@ def exp_unit(cfg: RtlConfig, x: SignalType, y: SignalType):
     net.out(res, y)
     return [blk(*args) for blk, args in net.specs]
 
-
-ROM_INIT_REASON = ("// MyHDL writes ROM words with '<=' in an initial block, and sizes literals >= 2^30 by\n"
-                   "// their own bit length; both are harmless for constant words (value-preserving).")
-ROM_INIT_RULES = ("INITIALDLY", "WIDTHEXPAND")
-
-
-def waive_rom_init(verilog: str) -> str:
-    """Wrap MyHDL's ROM initial blocks in lint waivers (the only ones these units need)."""
-    off = "".join(f"/* verilator lint_off {r} */\n" for r in ROM_INIT_RULES)
-    on = "".join(f"\n/* verilator lint_on {r} */" for r in ROM_INIT_RULES)
-    return re.sub(r"^initial begin\n(?:    \w+\[\d+\] <= .*;\n)+end$",
-                  lambda m: f"{ROM_INIT_REASON}\n{off}{m.group(0)}{on}", verilog, flags=re.M)

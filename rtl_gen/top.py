@@ -12,16 +12,18 @@ from isa_spec import load_spec
 from .alu import alu
 from .box_datapath import box_datapath, sum_bits
 from .config import RtlConfig, clog2
+from .core_control import M as MEM_OPS
 from .core_control import State, core_control
+from .core_control import X as BOX_OPS
 from .csr_file import csr_file
 from .decode import decode_tables, decoder, rom
-from .execute import UNIT_CASES, UNITS, op_code
 from .memories import word_memory
 from .predictor import predictor
 from .regfile import regfile
 from .saturate import saturate32
-from .scalar_nl import SCALAR_NL_OPS, scalar_nl_unit
+from .scalar_nl import SCALAR_NL_OPS, SCALAR_NL_UNIT, scalar_nl_unit
 from .signals import flag, s32, sint, u32, uint
+from .units import UNITS
 from .wiring import field_bits, low_bits
 
 TOP_NAME = "lpu_top"
@@ -42,7 +44,7 @@ def top_ports(cfg: RtlConfig) -> dict[str, Signal]:
         "rvfi_rd_we": flag(), "rvfi_rd_addr": uint(5), "rvfi_rd_wdata": u32(),
         "rvfi_bd_we": flag(), "rvfi_bd_addr": uint(5), "rvfi_bd_lo": uint(32 * cfg.D), "rvfi_bd_hi": uint(32 * cfg.D),
         "rvfi_mem_we": flag(), "rvfi_mem_addr": u32(), "rvfi_mem_count": uint(16), "rvfi_mem_wdata": uint(32 * d2),
-        "rvfi_csr_we": flag(), "rvfi_csr_addr": uint(12), "rvfi_csr_wdata": u32(),
+        "rvfi_csr_we": flag(), "rvfi_csr_addr": uint(cfg.csr_bits), "rvfi_csr_wdata": u32(),
         "rvfi_br_valid": flag(), "rvfi_br_pred": flag(), "rvfi_br_taken": flag(), "rvfi_br_counter": uint(2),
         "rvfi_halt": flag(),
     }
@@ -102,13 +104,16 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
     alu_b = u32()
     alu_inst = alu(s.op, s.x1, alu_b, s.alu_y)
     nl_sel, nl_a, nl_b = uint(3), s32(), s32()
-    nl_ops = sorted(set(UNIT_CASES["scalar_nl"].values()))
-    nl_rom = rom(s.op, nl_sel, tuple(SCALAR_NL_OPS.index(o) for o in nl_ops) + (0,) * (32 - len(nl_ops)))
+    nl_select = [0] * 32  # decoder op code -> the unit's select (index in SCALAR_NL_OPS)
+    for o in SCALAR_NL_UNIT.ops:
+        nl_select[SCALAR_NL_UNIT.code(o)] = SCALAR_NL_OPS.index(o)
+    nl_rom = rom(s.op, nl_sel, tuple(nl_select))
     nl_inst = scalar_nl_unit(cfg, nl_sel, nl_a, nl_b, s.nl_y)
 
     # memories, predictor, CSRs
     dbg_dm = u32()
-    imem = word_memory(cfg.IMEM_WORDS, clk, s.pc(ib + 2, 2), s.imem_rdata, None, None, None, None, None,
+    ish = cfg.insn_shift  # the PC's word index
+    imem = word_memory(cfg.IMEM_WORDS, clk, s.pc(ib + ish, ish), s.imem_rdata, None, None, None, None, None,
                        host_imem_we, host_imem_addr, host_imem_wdata)
     dmem = word_memory(cfg.DMEM_WORDS, clk, c.dm_raddr, s.dm_rdata, dbg_idx(db, 0), dbg_dm, c.dm_we, c.dm_waddr,
                        c.dm_wdata, host_dmem_we, host_dmem_addr, host_dmem_wdata)
@@ -116,8 +121,9 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
     named = {n: u32(v.reset if isinstance(v.reset, int) else getattr(cfg, v.reset)) for n, v in spec.csrs.items()}
     s.mtvec = named["mtvec"]
     events = {"tick": flag(), "retire": flag(), "branch": flag(), "mispred": flag()}
-    csr_rnum = uint(12)
-    csrs = csr_file(cfg, clk, rst, csr_rnum, s.csr_rdata, s.csr_valid, s.csr_writable, c.csr_we, s.imm(12, 0),
+    CSRB = cfg.csr_bits  # CSR numbers are the spec's csr field
+    csr_rnum = uint(CSRB)
+    csrs = csr_file(cfg, clk, rst, csr_rnum, s.csr_rdata, s.csr_valid, s.csr_writable, c.csr_we, s.imm(CSRB, 0),
                     s.x1, events, c.trap, {"epc": s.pc, "cause": c.cause, "tval": c.tval}, named)
 
     # box datapath
@@ -131,7 +137,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
                          c.wmode, c.box_we_lo, c.box_we_hi, c.all_lanes, c.lane_w, waddr, c.wscalar,
                          s.sum_int, s.sum_b, wlo_bus, whi_bus, alo_bus, ahi_bus)
     U_BOX, U_MEM = UNITS.index("box"), UNITS.index("mem")
-    LVOL, SBX = op_code("box", "lvol"), op_code("mem", "sbx")
+    LVOL, SBX = BOX_OPS.LVOL, MEM_OPS.SBX
     sat_i, sat_b = s32(), s32()
     lcp_wide = sint(34)
     lcp_sat = s32()
@@ -145,7 +151,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
         nl_a.next = s.x1.signed()
         nl_b.next = s.x2.signed()
         s.addr.next = s.x1 + s.imm
-        csr_rnum.next = s.imm[12:] if s.state != State.HALT else dbg_idx[12:]
+        csr_rnum.next = s.imm[CSRB:] if s.state != State.HALT else dbg_idx[CSRB:]
         ev_tick.next = s.state != State.HALT
         ev_retire.next = c.retire
         ev_branch.next = c.train

@@ -98,6 +98,14 @@ def ensure_rtl(config: Config, rtl_dir: Path | None = None) -> Path:
     return out
 
 
+def synth_stats(config: Config, workdir: Path):
+    """Yosys statistics (rtl_gen.synth.SynthStats) of the configuration's generated RTL: the
+    regressions reach rtl_gen only through verif (LPU_BRIEF section 8)."""
+    from rtl_gen.synth import synthesize
+
+    return synthesize(ensure_rtl(config) / f"{TOP_NAME}.v", TOP_NAME, Path(workdir))
+
+
 def rtl_mismatch(rtl_dir: Path, config: Config) -> str | None:
     """Why a given RTL directory does not fit `config` (its manifest's port widths differ from
     the configuration's, which the verification top is generated from), or None. Without a

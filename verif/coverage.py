@@ -19,6 +19,8 @@ Bins (names are '/'-separated, so that tools can group them):
     pred/counterC/OUTCOME/RESULT        predictor counter before x taken/not_taken x
                                           predicted/mispredicted
     branch/NAME/OUTCOME                 every conditional branch taken and not taken
+    result/NAME/...                     results of predicates (spec `result`): 0 / 1, order
+                                          of the compared sources, mixed signs (value_classes.py)
 
 Bins that cannot be hit are kept (with zero hits) but excluded from holes and percent;
 `excluded()` gives the reason for each:
@@ -52,6 +54,9 @@ from isa_spec import Config, Spec, load_spec
 from isa_spec.params import validate_params
 
 from .generator import UNPREDICTED_CSR, box_operators, imm_range, instruction_roles
+from .value_classes import box_classes, compare_sources, result_bins, result_hits
+
+__all__ = ["CoverageModel", "PreState", "box_classes", "merge", "pre_state"]
 
 RELATIONS = ("identical", "disjoint", "nested", "overlap")
 PROPERTIES = ("plain", "degenerate", "extreme", "inverted")
@@ -69,9 +74,11 @@ class PreState:
     name: str | None                    # None: the fetch or the decode fails
     ops: dict[str, int]                 # decoded operands (indices, sign-extended immediates)
     boxes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # box operands
+    compared: tuple[int, int] | None = None  # the sources of a `result = "compare"` instruction
 
 
 _BOX_SOURCES: dict[tuple[int, Config], dict[str, tuple[str, ...]]] = {}
+_COMPARED: dict[tuple[int, Config], dict] = {}
 _DECODED: dict[tuple[int, Config], dict] = {}
 
 
@@ -100,33 +107,12 @@ def pre_state(iss) -> PreState:
         return PreState(pc, None, {})
     srcs = _box_sources(iss.spec, iss.config).get(dec.ins.name, ())
     boxes = {o: (s.box_lo[dec.ops[o]].copy(), s.box_hi[dec.ops[o]].copy()) for o in srcs}
-    return PreState(pc, dec.ins.name, dec.ops, boxes)
-
-
-def box_classes(boxes: list[tuple[np.ndarray, np.ndarray]], extreme: int) -> list[str]:
-    """Value classes of one box or a pair: properties, then (pairs) the relation."""
-    out = []
-    los = [np.asarray(lo) for lo, _ in boxes]
-    his = [np.asarray(hi) for _, hi in boxes]
-    if any((lo == hi).any() for lo, hi in zip(los, his, strict=True)):
-        out.append("degenerate")
-    if any((lo > hi).any() for lo, hi in zip(los, his, strict=True)):
-        out.append("inverted")
-    if any((np.abs(v) >= extreme).any() for v in los + his):
-        out.append("extreme")
-    if not out:
-        out.append("plain")
-    if len(boxes) == 2:
-        (la, lb), (ha, hb) = los, his
-        if (la == lb).all() and (ha == hb).all():
-            out.append("identical")
-        elif (np.maximum(la, lb) > np.minimum(ha, hb)).any():
-            out.append("disjoint")
-        elif ((la <= lb) & (hb <= ha)).all() or ((lb <= la) & (ha <= hb)).all():
-            out.append("nested")
-        else:
-            out.append("overlap")
-    return out
+    key = (id(iss.spec), iss.config)
+    if key not in _COMPARED:
+        _COMPARED[key] = compare_sources(iss.spec, instruction_roles(iss.spec, iss.config))
+    ab = _COMPARED[key].get(dec.ins.name)
+    compared = None if ab is None else tuple(s.x[dec.ops[o]] if reg else dec.ops[o] for o, reg in ab)
+    return PreState(pc, dec.ins.name, dec.ops, boxes, compared)
 
 
 @functools.cache
@@ -198,6 +184,9 @@ class CoverageModel:
             if roles[n].conditional:
                 for o in ("taken", "not_taken"):
                     self._bin(f"branch/{n}/{o}", retires(n))
+        self.compares = compare_sources(spec, roles)
+        for n, b in result_bins(spec, self.compares):
+            self._bin(b, retires(n))
         self.hits = np.zeros(len(self.names), dtype=np.int64)
         self.possible = np.array([n not in self.reasons for n in self.names], dtype=bool)
         self._covered = 0
@@ -328,6 +317,10 @@ class CoverageModel:
             predicted, taken, counter = record.branch
             self._hit(self._pred_name(counter, taken, predicted == taken))
             self._hit(f"branch/{name}/{'taken' if taken else 'not_taken'}")
+        if spec_result := self.spec.instructions[name].result:
+            written = record.x_write[1] if record.x_write is not None else None
+            for b in result_hits(name, written, pre.compared if spec_result == "compare" else None):
+                self._hit(b)
         if record.x_write is not None:
             self._last_write[("xreg", record.x_write[0])] = record.order
         if record.b_write is not None:

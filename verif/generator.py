@@ -48,6 +48,8 @@ from isa_spec.assembler import PSEUDO_INSTRUCTIONS, assemble
 from isa_spec.errors import LpuError
 from isa_spec.types import FixedFormat, Instruction, Operand
 
+from .value_classes import result_sources
+
 # Strategy-specific names (checked against the spec when a generator is built).
 TRAP_VECTOR_CSR = "mtvec"   # the handler is installed here
 TRAP_PC_CSR = "mepc"        # the handler resumes after the faulting instruction
@@ -452,6 +454,7 @@ class Knobs:
     reg_pins: dict[str, tuple[int, ...]] = field(default_factory=dict)  # operand -> allowed indices
     branch_outcome: str | None = None     # "taken" / "not_taken": operand values proven by the oracle
     trap_mode: str | None = None          # the TrapRecipe mode a trap item uses
+    result_class: str | None = None       # a result bin (verif/value_classes.py) to hit
 
     @classmethod
     def uniform(cls, spec: Spec) -> Knobs:
@@ -1075,6 +1078,8 @@ class _Gen(_Stim):
             return self.li(self.rng.choice(self.free), self.rng.choice(self.corners))  # only traps fit
         if ro.mem:
             self._address(name, self._in_range(ro), values)
+        if self.k.result_class:  # source values the oracle proves hit the wanted result bin
+            values.update(self.rng.choice(result_sources(self.a.oracle, name, self.k.result_class) or [{}]))
         if ro.dim_ops:  # corners: the first and last dimension
             d = ro.dim_ops[0]
             values[d] = 0 if self._zero_pinned(d) else self.rng.choice((0, self.D - 1, self.rng.randrange(self.D)))

@@ -33,6 +33,7 @@ class _Item:
     ops: dict[str, str] = field(default_factory=dict)   # operand -> coverage class
     box: str | None = None
     outcome: str | None = None
+    result: str | None = None   # a result bin of a predicate (value_classes.py): its sources
 
 
 def one_hot(weights: dict[str, float], key: str) -> dict[str, float]:
@@ -88,6 +89,8 @@ class Planner:
                 want(self.reader.get(p[1]), "hazard", p[2])
             elif g == "branch":
                 want(p[1], "outcome", p[2])
+            elif g == "result":
+                want(p[1], "result", "/".join(p[2:]))
             elif g == "trap":
                 traps.append(self._trap(p[1], p[2] if len(p) > 2 else None, rng))
             elif g == "pred":
@@ -124,7 +127,7 @@ class Planner:
             setattr(it, dim, value)
 
     def _fits(self, name: str, it: _Item, dim: str, value: str) -> bool:
-        trial = _Item(it.hazard, dict(it.ops), it.box, it.outcome)
+        trial = _Item(it.hazard, dict(it.ops), it.box, it.outcome, it.result)
         if (dim.startswith("op:") and dim[3:] in it.ops) or (not dim.startswith("op:") and getattr(it, dim)):
             return False
         self._put(trial, dim, value)
@@ -132,6 +135,8 @@ class Planner:
 
     def _consistent(self, name: str, it: _Item) -> bool:
         ro, ops = self.roles[name], self.operands[name]
+        if it.result and it.ops:  # the result's source values fix its operands
+            return False
         zero = {o for o, c in it.ops.items() if self.buckets.get(c) == (0,)}
         # a hazard needs a source that is not the zero register
         if it.hazard not in (None, "none") and ro.sources and all(o in zero for o in ro.sources):
@@ -151,7 +156,7 @@ class Planner:
         b = self.base
         k = replace(b, instr_weights=one_hot(b.instr_weights, name),
                     hazard_weights=one_hot(b.hazard_weights, it.hazard or NO_HAZARD),
-                    reg_pins={}, branch_outcome=it.outcome)
+                    reg_pins={}, branch_outcome=it.outcome, result_class=it.result)
         if self.roles[name].conditional:  # a forward branch unless an offset class is wanted
             k.imm_class_weights = one_hot(b.imm_class_weights, "positive")
         for o, cls in it.ops.items():
