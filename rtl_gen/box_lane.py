@@ -8,7 +8,8 @@ from __future__ import annotations
 from myhdl import Signal, SignalType, block, intbv
 
 from .config import RtlConfig
-from .nl_units import Net, ln_unit, lnphi_unit, phi_unit
+from .netlist import Net
+from .nl_units import ln_unit, lnphi_unit, phi_unit
 
 
 def _signed(w: int) -> SignalType:

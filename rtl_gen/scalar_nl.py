@@ -11,7 +11,8 @@ from myhdl import Signal, SignalType, block, intbv
 from isa_spec import load_spec
 
 from .config import RtlConfig
-from .nl_units import Net, exp_unit, ln_unit, phi_unit
+from .netlist import Net
+from .nl_units import exp_unit, ln_unit, phi_unit
 from .units import UnitOps
 
 # Op select of scalar_nl_unit = index in this tuple (instruction names from the spec); the

@@ -396,7 +396,7 @@ def verilog(tmp_path_factory):
         if (name, n) not in cache:
             dut, out = DUTS[name], tmp_path_factory.mktemp(f"{name}_{n}")
             top = dut.make(rtl_cfg(n))
-            with warnings.catch_warnings():  # nl_units.sink drops bits into signals named *unused
+            with warnings.catch_warnings():  # netlist.sink drops bits into signals named *unused
                 warnings.filterwarnings("ignore", "Signal is driven but not read: .*unused", ToVerilogWarning)
                 # the build's own conversion and ROM fix (rtl_gen/rom_init.py), warnings kept
                 cache[name, n] = shallow(lambda: convert(top(*(new_signal(k) for _, k in dut.ports)), out,
