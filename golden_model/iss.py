@@ -2,7 +2,8 @@
 
 The ISS defines the architecture. Semantics live in golden_model/ops (one function per
 instruction, registered by name); this module fetches, decodes, runs a semantic function
-against an ExecContext that buffers its effects, and commits them or takes a trap.
+against an ExecContext that buffers its effects, and commits them or takes a trap. Cycles
+come from the timing model (golden_model/timing.py): each record carries its retirement cycle.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import numpy as np
 
 from isa_spec import Config, Spec, load_spec, make_config
 from isa_spec.errors import LpuError
-from isa_spec.latency import latency_table
 
 from .boxops import BoxOps, Temps
 from .decode import Decoded, Decoder
 from .nonlinear import NonLinearUnits
 from .ops import SEMANTICS
 from .state import ArchState, to_s32
+from .timing import TimingModel
 from .trace import RetireRecord
+
+CYCLE_CSR = "cycle"   # the counter whose value the timing model predicts
 
 
 class TrapException(Exception):
@@ -84,8 +87,8 @@ class ExecContext:
         csr = self.iss.spec.csr_by_number(number)
         if csr is None:
             raise TrapException("illegal_instruction", self.dec_word)
-        if csr.name == "cycle" and self.iss.cycle_source is not None:
-            return to_s32(self.iss.cycle_source())
+        if csr.name == CYCLE_CSR:   # the counter runs during the instruction: read it in its cycle
+            return to_s32(self.iss.timing.counter_read(self.dec))
         return to_s32(self.iss.state.csr[csr.name])
 
     # writes (buffered until the instruction completes without a trap)
@@ -144,7 +147,7 @@ class Iss:
     """Instruction-set simulator for one configuration."""
 
     def __init__(self, config: Config | None = None, spec: Spec | None = None,
-                 cycle_source: Callable[[], int] | None = None):
+                 timing: TimingModel | None = None):
         self.spec = spec or load_spec()
         self.config = config or make_config(self.spec)
         self.q = self.spec.formats["coord"].frac
@@ -154,8 +157,7 @@ class Iss:
         self.boxops = BoxOps(self.spec, self.units)
         self.decoder = _decoder(self.spec, self.config)
         self.state = ArchState.reset(self.spec, self.config)
-        self.cycle_source = cycle_source
-        self.latency = latency_table(self.spec, self.config)
+        self.timing = timing or TimingModel(self.spec, self.config)
         self.order = 0
         missing = set(self.spec.instructions) - set(SEMANTICS)
         extra = set(SEMANTICS) - set(self.spec.instructions)
@@ -174,19 +176,23 @@ class Iss:
         for i, w in enumerate(data or []):
             s.dmem[i] = to_s32(w)
 
-    def _trap(self, pc: int, word: int, name: str | None, cause: str, tval: int) -> RetireRecord:
+    def _trap(self, pc: int, word: int, dec: Decoded | None, cause: str, tval: int) -> RetireRecord:
         s = self.state
         code = self.spec.traps[cause].code
         s.csr["mcause"], s.csr["mepc"], s.csr["mtval"] = code, pc & 0xFFFFFFFF, tval & 0xFFFFFFFF
-        s.csr["cycle"] += self.latency["fetch_fault" if cause == "fetch_fault" else "trap"]
         if s.csr["mtvec"]:
             s.pc = s.csr["mtvec"]
         else:
             s.halted = s.trapped = True
-        rec = RetireRecord(self.order, pc, word, name, s.pc, trap=code, tval=tval & 0xFFFFFFFF,
-                           halted=s.halted)
+        rec = RetireRecord(self.order, pc, word, dec.ins.name if dec else None, s.pc, trap=code,
+                           tval=tval & 0xFFFFFFFF, halted=s.halted)
+        self._time(rec, dec)
         self.order += 1
         return rec
+
+    def _time(self, rec: RetireRecord, dec: Decoded | None) -> None:
+        rec.cycle = self.timing.retire(rec, dec)
+        self.state.csr[CYCLE_CSR] = self.timing.cycles & 0xFFFFFFFF
 
     def step(self) -> RetireRecord:
         s = self.state
@@ -203,7 +209,7 @@ class Iss:
         try:
             SEMANTICS[dec.ins.name](ctx)
         except TrapException as t:
-            return self._trap(pc, word, dec.ins.name, t.cause, t.tval)
+            return self._trap(pc, word, dec, t.cause, t.tval)
         return self._commit(ctx, word)
 
     def _commit(self, ctx: ExecContext, word: int) -> RetireRecord:
@@ -232,9 +238,9 @@ class Iss:
             s.csr["mispred"] += int(predicted != taken)
             rec.branch = ctx.branch_info
         s.csr["instret"] += 1
-        s.csr["cycle"] += self.latency[ctx.dec.ins.name]
-        for name in ("instret", "branches", "mispred", "cycle"):
+        for name in ("instret", "branches", "mispred"):
             s.csr[name] &= 0xFFFFFFFF
+        self._time(rec, ctx.dec)
         s.pc = ctx.next_pc
         if ctx.halted:
             s.halted = True

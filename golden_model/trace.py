@@ -20,6 +20,7 @@ class RetireRecord:
     tval: int | None = None
     branch: tuple[bool, bool, int] | None = None             # (predicted, taken, counter before)
     halted: bool = False
+    cycle: int | None = None   # the cycle in which it retired (golden_model/timing.py)
     extra: dict = field(default_factory=dict)
 
     @property

@@ -331,6 +331,8 @@ def latency_markdown(spec: Spec) -> list[str]:
     trap = spec.latency.get("trap", spec.latency["default"])
     fetch = spec.latency.get("fetch_fault", trap)
     out.append(f"| a trap | {trap} ({fetch} when the fetch itself faults) |")
+    read = spec.latency.get("counter_read", "the last")
+    out.append(f"| `csrr` of a counter | samples it in cycle {read} of the instruction (0 = its first) |")
     return out
 
 

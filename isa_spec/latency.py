@@ -62,8 +62,14 @@ def _eval(node: ast.AST, env: dict[str, int]) -> int:
     return a // b
 
 
+# Keys of [latency] that name no instruction or class.
+SPECIAL_KEYS = ("default", "trap", "fetch_fault", "counter_read")
+CSR_READ = "csrr"   # the instruction whose counter_read cycle defaults to its last one
+
+
 def latency_table(spec: Spec, config: Config) -> dict[str, int]:
-    """Cycles per instruction name, plus 'trap' and 'fetch_fault', for one configuration."""
+    """Cycles per instruction name, plus 'trap' and 'fetch_fault', for one configuration;
+    and 'counter_read', the cycle of `csrr` (0 = its first) that samples a counter."""
     env = dict(config.as_dict())
     env["BEATS"] = env["D"] // env["LANES"]
 
@@ -76,4 +82,8 @@ def latency_table(spec: Spec, config: Config) -> dict[str, int]:
         table[ins.name] = value(key)
     table["trap"] = value("trap" if "trap" in spec.latency else "default")
     table["fetch_fault"] = value("fetch_fault") if "fetch_fault" in spec.latency else table["trap"]
+    if "counter_read" in spec.latency:
+        table["counter_read"] = value("counter_read")
+    else:
+        table["counter_read"] = table[CSR_READ] - 1 if CSR_READ in table else 0
     return table

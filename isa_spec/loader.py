@@ -347,9 +347,11 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
             spec.instructions[ins.name] = ins
             all_instrs.append(ins)
     _check_conflicts(all_instrs)
+    from .latency import SPECIAL_KEYS
     for n in spec.latency:
-        if n not in ("default", "trap", "fetch_fault") and n not in spec.instructions and n not in spec.classes:
-            raise SpecError(file, f"latency '{n}'", None, "names no instruction, class, 'default' or 'trap'")
+        if n not in SPECIAL_KEYS and n not in spec.instructions and n not in spec.classes:
+            raise SpecError(file, f"latency '{n}'", None,
+                            f"names no instruction, class or one of {', '.join(SPECIAL_KEYS)}")
 
     # Configs are checked with the same validator the CLI uses.
     from .params import validate_params

@@ -324,6 +324,7 @@ def _sequencer(cfg: RtlConfig, clk, rst, s, State, LOW, HIGH):
             t.order.next = s.order
             s.order.next = s.order + 1
             t.pc.next = pc
+            t.cycle.next = s.cycle   # the counter in this, the retirement cycle
             t.insn.next = s.ir if state != State.FETCH else 0
             t.trap.next = c.trap
             t.cause.next = c.cause

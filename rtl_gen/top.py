@@ -46,7 +46,7 @@ def top_ports(cfg: RtlConfig) -> dict[str, Signal]:
         "rvfi_mem_we": flag(), "rvfi_mem_addr": u32(), "rvfi_mem_count": uint(16), "rvfi_mem_wdata": uint(32 * d2),
         "rvfi_csr_we": flag(), "rvfi_csr_addr": uint(cfg.csr_bits), "rvfi_csr_wdata": u32(),
         "rvfi_br_valid": flag(), "rvfi_br_pred": flag(), "rvfi_br_taken": flag(), "rvfi_br_counter": uint(2),
-        "rvfi_halt": flag(),
+        "rvfi_halt": flag(), "rvfi_cycle": u32(),   # the cycle CSR's value in the retirement cycle
     }
 
 
@@ -66,7 +66,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
             rvfi_valid, rvfi_order, rvfi_pc, rvfi_insn, rvfi_next_pc, rvfi_trap, rvfi_cause, rvfi_tval,
             rvfi_rd_we, rvfi_rd_addr, rvfi_rd_wdata, rvfi_bd_we, rvfi_bd_addr, rvfi_bd_lo, rvfi_bd_hi,
             rvfi_mem_we, rvfi_mem_addr, rvfi_mem_count, rvfi_mem_wdata, rvfi_csr_we, rvfi_csr_addr,
-            rvfi_csr_wdata, rvfi_br_valid, rvfi_br_pred, rvfi_br_taken, rvfi_br_counter, rvfi_halt):
+            rvfi_csr_wdata, rvfi_br_valid, rvfi_br_pred, rvfi_br_taken, rvfi_br_counter, rvfi_halt, rvfi_cycle):
     spec = load_spec()
     tables = decode_tables(spec)
     D, LANES, BEATS = cfg.D, cfg.LANES, cfg.beats
@@ -78,7 +78,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
         bd_we=rvfi_bd_we, bd_addr=rvfi_bd_addr, bd_lo=rvfi_bd_lo, bd_hi=rvfi_bd_hi, mem_we=rvfi_mem_we,
         mem_addr=rvfi_mem_addr, mem_count=rvfi_mem_count, mem_wdata=rvfi_mem_wdata, csr_we=rvfi_csr_we,
         csr_addr=rvfi_csr_addr, csr_wdata=rvfi_csr_wdata, br_valid=rvfi_br_valid, br_pred=rvfi_br_pred,
-        br_taken=rvfi_br_taken, br_counter=rvfi_br_counter, halt=rvfi_halt)
+        br_taken=rvfi_br_taken, br_counter=rvfi_br_counter, halt=rvfi_halt, cycle=rvfi_cycle)
     ir = u32()
     rd, rs1, rs2 = (ir(f.slices[0][0] + 1, f.slices[0][1]) for f in (spec.fields[n] for n in ("rd", "rs1", "rs2")))
     s = SimpleNamespace(
@@ -88,7 +88,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
         legal=flag(), unit=uint(clog2(len(UNITS))), op=uint(5), imm=u32(),
         has_imm=flag(), x1=u32(), x2=u32(), x3=u32(), addr=u32(), alu_y=u32(), nl_y=s32(), imem_rdata=u32(),
         dm_rdata=u32(), csr_rdata=u32(), csr_valid=flag(), csr_writable=flag(), pred_counter=uint(2),
-        pred_taken=flag(), a_word_lo=s32(), a_word_hi=s32(), lvol=u32(), lcp=u32(), mtvec=None,
+        pred_taken=flag(), a_word_lo=s32(), a_word_hi=s32(), lvol=u32(), lcp=u32(), mtvec=None, cycle=None,
         trapped=trapped, order=u32(), op_is_sbx=flag(), box_we_any=flag(), tr_lo=uint(32 * D),
         tr_hi=uint(32 * D), tr_lo_shift=uint(32 * D), tr_hi_shift=uint(32 * D), tr_mem=uint(64 * D),
         tr_mem_shift=uint(64 * D), mem_trace=uint(64 * D), trace=trace, c=_control_signals(cfg))
@@ -119,7 +119,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
                        c.dm_wdata, host_dmem_we, host_dmem_addr, host_dmem_wdata)
     pred = predictor(cfg, clk, rst, s.pc, s.pred_counter, s.pred_taken, c.train, c.taken)
     named = {n: u32(v.reset if isinstance(v.reset, int) else getattr(cfg, v.reset)) for n, v in spec.csrs.items()}
-    s.mtvec = named["mtvec"]
+    s.mtvec, s.cycle = named["mtvec"], named["cycle"]
     events = {"tick": flag(), "retire": flag(), "branch": flag(), "mispred": flag()}
     CSRB = cfg.csr_bits  # CSR numbers are the spec's csr field
     csr_rnum = uint(CSRB)

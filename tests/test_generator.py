@@ -88,7 +88,7 @@ def test_random_programs_terminate_within_limits(config):
         for rec in records:
             if rec.trap is None:
                 retired[rec.name] += 1
-                if rec.name in csr_field:  # never the cycle counter (its value is the RTL's)
+                if rec.name in csr_field:  # never the cycle counter
                     assert SPEC.csr_by_number(csr_field[rec.name].extract(rec.word)).name != UNPREDICTED_CSR, where
                 continue
             cause = SPEC.trap_by_code(rec.trap).name

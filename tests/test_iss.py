@@ -124,9 +124,10 @@ def test_dims_csr_reads_the_configuration():
         assert iss.state.x[1] == make_config(SPEC, cfg)["D"]
 
 
-def test_cycle_read_uses_the_supplied_source():
-    iss, _ = run("csrr x1, cycle\nhalt", cycle_source=lambda: 1234)
-    assert iss.state.x[1] == 1234
+def test_cycle_read_is_the_counter_in_the_reading_cycle():
+    # addi: cycles 0-1; csrr: 2-3, samples the counter in its cycle 1 ([latency] counter_read)
+    iss, trace = run("addi x1, x0, 1\ncsrr x2, cycle\nhalt")
+    assert iss.state.x[2] == 3 and trace[1].cycle == 3
 
 
 def test_step_limit_and_step_after_halt():

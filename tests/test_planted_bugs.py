@@ -1,6 +1,8 @@
 """Planted RTL bugs (verif/mutants.py) are caught by the testbench within the smoke budget:
 the directed programs, then a few random programs, under the UVM testbench with `--rtl`."""
 
+import re
+
 import pytest
 
 from isa_spec import load_spec, make_config
@@ -10,6 +12,7 @@ from verif.simulate import SimRequest, simulate
 
 SPEC = load_spec()
 RANDOM_SEEDS = 8
+EXTRA_STALL = next(m for m in PLANTED if m.name == "extra_stall")
 
 
 def smoke_catches(config, rtl_dir, tmp_path) -> str:
@@ -31,3 +34,31 @@ def test_planted_bug_is_caught(mutant, tmp_path):
     assert (rtl / "lpu_top.v").read_text() != src.read_text()
     failure = smoke_catches(config, rtl, tmp_path)
     assert failure, f"planted bug '{mutant.name}' ({mutant.what}) survived the smoke budget"
+
+
+# Cycles by hand ([latency]: 2 per scalar instruction; cycle 0 is the first after reset).
+STALL_PROGRAM = """
+        addi x1, x0, 2      # pc 0:  cycles 0-1
+        addi x2, x0, 7      # pc 4:  2-3
+loop:   addi x1, x1, -1     # pc 8:  4-5, and 8-9 after the branch
+        bne x1, x0, loop    # pc 12: 6-7, taken
+        halt
+"""
+
+
+@pytest.mark.rtl
+def test_a_stall_is_caught_at_the_instruction_that_retires_late_and_by_nothing_else(tmp_path):
+    config = make_config(SPEC, "default")
+    asm = tmp_path / "stall.s"
+    asm.write_text(STALL_PROGRAM)
+    base = dict(config=config, config_name="default", overrides={}, test="asm", asm=asm)
+    good = simulate(SimRequest(test_dir=tmp_path / "good", **base))
+    assert good.passed, good.failure
+    rtl = EXTRA_STALL.write(ensure_rtl(config) / "lpu_top.v", tmp_path / "rtl")
+    bad = simulate(SimRequest(test_dir=tmp_path / "bad", rtl_dir=rtl, **base))
+    # the second run of pc 8 waits one cycle after the branch: it retires in cycle 10, not 9
+    lines = bad.failure.splitlines()
+    start = next(i for i, ln in enumerate(lines) if "retirement mismatch" in ln)
+    assert re.match(r"\s+instruction:\s+4 pc 0x0008 .* addi x1, x1, -1$", lines[start + 1]), bad.failure
+    assert lines[start + 2].strip() == "cycle: model 9, rtl 10 (the RTL retires 1 cycle late)", bad.failure
+    assert lines[start + 3].strip().startswith("last "), "another field differs too:\n" + bad.failure

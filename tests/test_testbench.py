@@ -164,3 +164,20 @@ def test_prefetched_programs_are_the_inline_ones():
         pre.close()
     want = [generate(SPEC, config, s, knobs) for s, _ in jobs]
     assert [(g.seed, g.text, g.data, g.asm) for g in got] == [(g.seed, g.text, g.data, g.asm) for g in want]
+
+
+def test_a_late_retirement_fails_at_its_instruction_with_both_cycles():
+    config = make_config(SPEC, "default")
+    g, run = _model_run(config, 6)
+    layout = trace_layout(port_widths(config, SPEC))
+    i = len(run.trace) // 2
+    # one extra stall cycle before record i: it and every later record retire a cycle late
+    bad = [layout.pack(dict(layout.unpack(r), cycle=layout.unpack(r)["cycle"] + (k >= i)))
+           for k, r in enumerate(run.trace)]
+    r = _checker(config).check(g.text, g.data, ProgramRun(bad, run.state, 0, False))
+    assert r.retired == i and r.failure is not None
+    want = layout.unpack(run.trace[i])
+    lines = r.failure.splitlines()
+    assert lines[1].startswith(f"  instruction: {i} pc {want['pc']:#06x}")
+    problems = lines[2:next(k for k, ln in enumerate(lines) if ln.startswith("  last "))]
+    assert problems == [f"  cycle: model {want['cycle']}, rtl {want['cycle'] + 1} (the RTL retires 1 cycle late)"]

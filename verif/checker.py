@@ -1,7 +1,9 @@
 """The check of one program's RTL run against the golden model: steps the ISS once per
 retirement the RTL logged and compares the records (one integer compare each, in the trace
 port's canonical form, verif/tb_top.py; a field-by-field report on a mismatch), then the
-final architectural state and counters; samples functional coverage on the way.
+final architectural state and counters; samples functional coverage on the way. A record
+includes its retirement cycle, so the timing model's prediction (golden_model/timing.py) is
+checked at every retirement in the same compare.
 
 The scoreboard runs it in a worker process (CheckerPool) so that the model works on program
 k while the simulator runs program k+1; it has no state that the order of programs does not
@@ -65,19 +67,15 @@ class ProgramChecker:
     def _check(self, text: list[int], data: list[int], run: ProgramRun) -> tuple[int, str | None]:
         if run.timed_out:
             return 0, f"no halt within {self.max_cycles} cycles"
-        rtl_cycle = [0]
-        iss = Iss(self.config, self.spec, cycle_source=lambda: rtl_cycle[0])
+        iss = Iss(self.config, self.spec)
         iss.load_program(text, [to_s32(v) for v in data])
         history: deque = deque(maxlen=HISTORY)
-        rd_lsb, rd_mask = self._pack["rd_wdata"]
         sample, expected = self.coverage.sample, self.expected
         retired = 0
         for raw in run.trace:
             if iss.state.halted:
                 return retired, f"the RTL retired pc {self.layout.unpack(raw)['pc']:#x} after the model halted"
             pre = pre_state(iss)
-            # the cycle counter is the RTL's: a csrr of it reads this value in the model
-            rtl_cycle[0] = (raw >> rd_lsb) & rd_mask
             rec = iss.step()
             if expected(rec) != raw:
                 return retired, self._mismatch(rec, raw, history)

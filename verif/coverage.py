@@ -32,7 +32,7 @@ Bins that cannot be hit are kept (with zero hits) but excluded from holes and pe
   config-dependent;
 - trap/illegal_instruction/reg_beyond_file when every register file has as many registers
   as its field can name (SREGS = BREGS = 32): config-dependent;
-- the CSR the generator never reads (cycle, its value depends on the RTL) as a read
+- the CSR the generator never reads (cycle; the directed csrr example reads it) as a read
   operand, and read-only CSRs as a write operand (the write traps, it never retires);
 - offset zero of an unconditional jump (a jump to itself never ends);
 - predictor bins whose result contradicts the counter (the prediction is
@@ -234,7 +234,7 @@ class CoverageModel:
                 if ro.csr_write and c.access != "rw":
                     why = "read-only: the write traps and never retires"
                 elif not ro.csr_write and c.name == UNPREDICTED_CSR:
-                    why = "never read: its value depends on the RTL"
+                    why = "never read by generated programs (the directed csrr example reads it)"
                 out.append((c.name, why))
             return out
         classes = ("zero", "positive", "negative", "min", "max") if op.signed else ("zero", "positive", "max")

@@ -53,7 +53,7 @@ from .value_classes import result_sources
 # Strategy-specific names (checked against the spec when a generator is built).
 TRAP_VECTOR_CSR = "mtvec"   # the handler is installed here
 TRAP_PC_CSR = "mepc"        # the handler resumes after the faulting instruction
-UNPREDICTED_CSR = "cycle"   # its value depends on the RTL: never read by generated code
+UNPREDICTED_CSR = "cycle"   # never read by generated code (the spec's csrr example reads it)
 BOX_OPERATOR_CLASS = "box"  # spec class whose operands get box value classes
 PSEUDOS = ("li", "la", "j", "mv", "nop")
 

@@ -10,6 +10,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rtl_gen.units import UNITS
+
+BRANCH_UNIT = UNITS.index("branch")   # the decoder's unit code of conditional branches
+
 
 @dataclass(frozen=True)
 class Edit:
@@ -56,4 +60,9 @@ PLANTED = (
     Mutant("lane_dropped", "box lane 1 never writes its box-register storage",
            (Edit(r"lane_store1\w*_we_lo = \(c_box_we_lo && hit\);", "(c_box_we_lo && hit)", "1'b0"),
             Edit(r"lane_store1\w*_we_hi = \(c_box_we_hi && hit\);", "(c_box_we_hi && hit)", "1'b0"))),
+    # FETCH goes to EXEC (3'b001) unless a record is on the trace port and ir still holds a
+    # branch: the first fetch after a branch repeats once. Nothing but the cycles changes.
+    Mutant("extra_stall", "an extra stall cycle after every conditional branch (only the timing check sees it)",
+           (Edit(r"^\s+core_control\w*_c_goto = 3'b001;$", "3'b001;",
+                 f"((rvfi_valid && (s_unit == {BRANCH_UNIT})) ? 3'b000 : 3'b001);"),)),
 )

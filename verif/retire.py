@@ -1,5 +1,6 @@
 """One retirement as seen on the RTL's trace port, and its comparison with the golden
-model's RetireRecord (field by field, bit for bit)."""
+model's RetireRecord (field by field, bit for bit; the retirement cycle against the timing
+model's prediction, golden_model/timing.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from isa_spec.bits import to_s32 as _s32
 
 TRACE_PORTS = ("order", "pc", "insn", "next_pc", "trap", "cause", "tval", "rd_we", "rd_addr", "rd_wdata",
                "bd_we", "bd_addr", "bd_lo", "bd_hi", "mem_we", "mem_addr", "mem_count", "mem_wdata",
-               "csr_we", "csr_addr", "csr_wdata", "br_valid", "br_pred", "br_taken", "br_counter", "halt")
+               "csr_we", "csr_addr", "csr_wdata", "br_valid", "br_pred", "br_taken", "br_counter", "halt", "cycle")
+CYCLE_MASK = 0xFFFFFFFF   # rvfi_cycle is the cycle CSR's width (xlen)
 
 
 def _words(bus: int, n: int) -> tuple[int, ...]:
@@ -34,7 +36,7 @@ class RtlRetire:
                                    enumerate(_words(f["mem_wdata"], f["mem_count"]))) if f["mem_we"] else (),
                "csr_writes": ((f["csr_addr"], f["csr_wdata"]),) if f["csr_we"] else (),
                "branch": (bool(f["br_pred"]), bool(f["br_taken"]), f["br_counter"]) if f["br_valid"] else None,
-               "halted": bool(f["halt"])}
+               "halted": bool(f["halt"]), "cycle": f["cycle"]}
         return out
 
 
@@ -43,13 +45,24 @@ def model_view(rec: RetireRecord) -> dict:
             "tval": rec.tval, "x_write": rec.x_write, "b_write": rec.b_write,
             "mem_writes": tuple((a, _s32(v)) for a, v in rec.mem_writes),
             "csr_writes": tuple((n, v & 0xFFFFFFFF) for n, v in rec.csr_writes),
-            "branch": rec.branch, "halted": rec.halted}
+            "branch": rec.branch, "halted": rec.halted,
+            "cycle": None if rec.cycle is None else rec.cycle & CYCLE_MASK}
 
 
 def compare(rtl: RtlRetire, model: RetireRecord, d: int) -> list[str]:
     """Field names and values that differ (empty when the retirement matches)."""
     a, e = rtl.view(d), model_view(model)
-    return [f"{k}: model {e[k]!r}, rtl {a[k]!r}" for k in e if a[k] != e[k]]
+    out = []
+    for k in e:
+        if a[k] != e[k]:
+            note = _lateness(e[k], a[k]) if k == "cycle" and e[k] is not None else ""
+            out.append(f"{k}: model {e[k]!r}, rtl {a[k]!r}{note}")
+    return out
+
+
+def _lateness(model: int, rtl: int) -> str:
+    late = (rtl - model + (1 << 31)) % (1 << 32) - (1 << 31)   # the counter wraps: the short way round
+    return f" (the RTL retires {abs(late)} cycle{'s' if abs(late) != 1 else ''} {'late' if late > 0 else 'early'})"
 
 
 def diff_states(expected: dict, actual: dict) -> list[str]:
@@ -85,7 +98,10 @@ def model_fields(rec: RetireRecord) -> dict[str, int] | None:
     verification top logs (verif/tb_top.py: fields without their valid bit are zero). None
     when the record cannot be shown on the port (writes that are not one run of words, or
     two CSR writes): a mismatch by definition."""
-    f = {"order": rec.order, "pc": rec.pc, "insn": rec.word, "next_pc": rec.next_pc, "halt": int(rec.halted)}
+    if rec.cycle is None:   # not timed: the port always shows a cycle
+        return None
+    f = {"order": rec.order, "pc": rec.pc, "insn": rec.word, "next_pc": rec.next_pc, "halt": int(rec.halted),
+         "cycle": rec.cycle}
     if rec.trap is not None:
         f.update(trap=1, cause=rec.trap, tval=rec.tval or 0)
     if rec.x_write is not None:
