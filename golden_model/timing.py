@@ -15,6 +15,7 @@ dependencies in the decoded operands), behind the same three methods."""
 from __future__ import annotations
 
 from isa_spec import Config, Spec
+from isa_spec.errors import SpecError
 from isa_spec.latency import CSR_READ, latency_table
 
 from .decode import Decoded
@@ -28,8 +29,10 @@ class TimingModel:
         self.latency = latency_table(spec, config)
         self.read_at = self.latency["counter_read"]
         if not 0 <= self.read_at < self.latency[CSR_READ]:
-            raise ValueError(f"[latency] counter_read = {self.read_at} is not a cycle of `{CSR_READ}` "
-                             f"(0 .. {self.latency[CSR_READ] - 1})")
+            # a spec mistake that shows only once a configuration fixes the latencies
+            raise SpecError("isa.toml", "latency 'counter_read'", None,
+                            f"counter_read = {self.read_at} is not a cycle of `{CSR_READ}` "
+                            f"(0 .. {self.latency[CSR_READ] - 1} in configuration '{config.name}')")
         self.fetch_fault = spec.traps["fetch_fault"].code
         self.start = 0   # the first cycle of the next instruction
 

@@ -180,3 +180,13 @@ def test_example_with_too_many_dimensions(spec_dir, capsys):
 def test_the_real_spec_still_passes(capsys):
     assert main(["isa", "check"]) == 0
     assert "isa check: OK" in capsys.readouterr().out
+
+
+def test_lpu_run_refuses_a_counter_read_outside_csrr(installed_spec, capsys, tmp_path):
+    """counter_read names a cycle of csrr; csrr takes 2 cycles (the default latency), so 9 is
+    outside it. The latencies depend on the configuration, so this shows when one is fixed."""
+    _edit(installed_spec / "isa.toml", 'counter_read = "1"', 'counter_read = "9"')
+    prog = tmp_path / "p.s"
+    prog.write_text(PROG)
+    err = _error(capsys, ["run", str(prog)])
+    assert "latency 'counter_read'" in err and "counter_read = 9 is not a cycle of `csrr` (0 .. 1" in err
