@@ -1,11 +1,12 @@
-"""The box datapath: LANES lane stores (box registers), LANES box lanes (soft intersection
-and two log-volume terms each), per-lane write-data selection, and the lane sums."""
+"""The box datapath of EX (box stage 1): LANES lane stores (the box registers), LANES soft
+intersections, per-lane write data and write enables. Stage 2 (the log-volume terms and
+lane sums) is rtl_gen/box_volume.py."""
 
 from __future__ import annotations
 
 from myhdl import ConcatSignal, always_comb, block, instances
 
-from .box_lane import box_consts, box_lane
+from .box_lane import lane_intersect
 from .config import RtlConfig, clog2
 from .lane_store import lane_store
 from .signals import s32, sint, uint
@@ -89,41 +90,44 @@ def sum_lanes(terms, total):
 
 @block
 def box_datapath(cfg: RtlConfig, clk, rst, addr_a, addr_b, addr_dbg, sel_a, sel_dbg, a_word_lo, a_word_hi,
-                 dbg_word_lo, dbg_word_hi, beta_i, ibeta_i, beta_v, ibeta_v, mode, we_lo, we_hi,
-                 all_lanes, lane_w, waddr, wscalar, sum_int, sum_b, wlo_bus, whi_bus, alo_bus, ahi_bus):
+                 dbg_word_lo, dbg_word_hi, beta_i, ibeta_i, mode, we_lo, we_hi, all_lanes, lane_w, waddr,
+                 wscalar, buses):
+    """`buses` (a namespace of LANES x 32-bit buses, lane 0 in the low bits): a_lo, a_hi (port
+    A), b_lo, b_hi (port B), i_lo, i_hi (the soft intersection), w_lo, w_hi (what is written),
+    we_lo, we_hi (per-lane write enables)."""
     n = cfg.LANES
-    sh, lnbv = s32(), s32()
-    consts = box_consts(cfg, beta_i, beta_v, sh, lnbv)
     sig = {k: [s32() for _ in range(n)] for k in
-           ("a_lo", "a_hi", "b_lo", "b_hi", "d_lo", "d_hi", "i_lo", "i_hi", "t_int", "t_b", "w_lo", "w_hi")}
+           ("a_lo", "a_hi", "b_lo", "b_hi", "d_lo", "d_hi", "i_lo", "i_hi", "w_lo", "w_hi")}
     wel = [uint(1) for _ in range(n)]
     weh = [uint(1) for _ in range(n)]
     stores = [lane_store(cfg, clk, rst, addr_a, addr_b, addr_dbg, sig["a_lo"][i], sig["a_hi"][i],
                          sig["b_lo"][i], sig["b_hi"][i], sig["d_lo"][i], sig["d_hi"][i],
                          wel[i], weh[i], waddr, sig["w_lo"][i], sig["w_hi"][i]) for i in range(n)]
-    lanes = [box_lane(cfg, sig["a_lo"][i], sig["a_hi"][i], sig["b_lo"][i], sig["b_hi"][i], beta_i, ibeta_i,
-                      ibeta_v, sh, lnbv, sig["i_lo"][i], sig["i_hi"][i], sig["t_int"][i], sig["t_b"][i])
-             for i in range(n)]
+    lanes = [lane_intersect(cfg, sig["a_lo"][i], sig["a_hi"][i], sig["b_lo"][i], sig["b_hi"][i], beta_i, ibeta_i,
+                            sig["i_lo"][i], sig["i_hi"][i]) for i in range(n)]
     wdata = [lane_wdata(mode, sig["a_lo"][i], sig["a_hi"][i], sig["b_lo"][i], sig["b_hi"][i], sig["i_lo"][i],
                         sig["i_hi"][i], wscalar, sig["w_lo"][i], sig["w_hi"][i]) for i in range(n)]
     wes = [lane_we(i, we_lo, we_hi, all_lanes, lane_w, wel[i], weh[i]) for i in range(n)]
 
-    def bus(name):
-        return ConcatSignal(*reversed(sig[name])) if n > 1 else sig[name][0]
+    def bus(lst):
+        return ConcatSignal(*reversed(lst)) if n > 1 else lst[0]
 
-    alo, ahi, dlo, dhi, wlo, whi = (bus(k) for k in ("a_lo", "a_hi", "d_lo", "d_hi", "w_lo", "w_hi"))
+    alo, ahi, dlo, dhi = (bus(sig[k]) for k in ("a_lo", "a_hi", "d_lo", "d_hi"))
     sels = [lane_select(alo, sel_a, a_word_lo), lane_select(ahi, sel_a, a_word_hi),
             lane_select(dlo, sel_dbg, dbg_word_lo), lane_select(dhi, sel_dbg, dbg_word_hi)]
-    sums = [sum_lanes(sig["t_int"], sum_int), sum_lanes(sig["t_b"], sum_b)]
-
-    @always_comb
-    def buses():
-        wlo_bus.next = wlo
-        whi_bus.next = whi
-        alo_bus.next = alo
-        ahi_bus.next = ahi
+    srcs = {k: bus(sig[k]) for k in ("a_lo", "a_hi", "b_lo", "b_hi", "i_lo", "i_hi", "w_lo", "w_hi")}
+    srcs["we_lo"], srcs["we_hi"] = bus(wel), bus(weh)
+    outs = [copy_bus(srcs[k], getattr(buses, k)) for k in srcs]
 
     return instances()
+
+
+@block
+def copy_bus(src, y):
+    @always_comb
+    def comb():
+        y.next = src
+    return comb
 
 
 def sum_bits(cfg: RtlConfig) -> int:

@@ -1,5 +1,6 @@
-"""One dimension of the Gumbel-box unit (MyHDL): soft intersection of two boxes and the
-per-dimension log-volume terms, exactly the steps of docs/fixed_point.md ("Box operators").
+"""One dimension of the Gumbel-box unit (MyHDL), in two pipeline stages: the soft
+intersection of two boxes (stage 1, EX) and the per-dimension log-volume terms (stage 2, MW),
+exactly the steps of docs/fixed_point.md ("Box operators").
 Q16 values are signed 32-bit; CSR values (beta in Q8.24, 1/beta in Q14.18) unsigned 32-bit.
 """
 
@@ -64,17 +65,24 @@ def logvol_term(cfg: RtlConfig, lo: SignalType, hi: SignalType, ibeta_v: SignalT
 
 
 @block
-def box_lane(cfg: RtlConfig, lo_a: SignalType, hi_a: SignalType, lo_b: SignalType, hi_b: SignalType,
-             beta_i: SignalType, ibeta_i: SignalType, ibeta_v: SignalType, sh: SignalType, lnbv: SignalType,
-             int_lo: SignalType, int_hi: SignalType, term_int: SignalType, term_b: SignalType):
-    """One dimension: soft intersection (int_lo, int_hi) of A and B, and the log-volume terms
-    of that intersection (term_int) and of B (term_b)."""
+def lane_intersect(cfg: RtlConfig, lo_a: SignalType, hi_a: SignalType, lo_b: SignalType, hi_b: SignalType,
+                   beta_i: SignalType, ibeta_i: SignalType, int_lo: SignalType, int_hi: SignalType):
+    """Box stage 1 of one dimension: the soft intersection (int_lo, int_hi) of A and B."""
     net = Net()
     s_lo, s_hi = _signed(cfg.xlen), _signed(cfg.xlen)
     net.inst(soft_offset, cfg, lo_a, lo_b, beta_i, ibeta_i, s_lo)
     net.inst(soft_offset, cfg, hi_a, hi_b, beta_i, ibeta_i, s_hi)
     net.out(net.sat(net.add(net.maxv(lo_a, lo_b), s_lo), cfg.xlen), int_lo)
     net.out(net.sat(net.sub(net.minv(hi_a, hi_b), s_hi), cfg.xlen), int_hi)
+    return [blk(*args) for blk, args in net.specs]
+
+
+@block
+def lane_volume(cfg: RtlConfig, int_lo: SignalType, int_hi: SignalType, lo_b: SignalType, hi_b: SignalType,
+                ibeta_v: SignalType, sh: SignalType, lnbv: SignalType, term_int: SignalType, term_b: SignalType):
+    """Box stage 2 of one dimension: the log-volume terms of the intersection (term_int) and
+    of B (term_b), from stage 1's registered values."""
+    net = Net()
     net.inst(logvol_term, cfg, int_lo, int_hi, ibeta_v, sh, lnbv, term_int)
     net.inst(logvol_term, cfg, lo_b, hi_b, ibeta_v, sh, lnbv, term_b)
     return [blk(*args) for blk, args in net.specs]

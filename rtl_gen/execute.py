@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .alu import ALU_UNIT
-from .core_control import CONTROL_UNITS
+from .control_units import CONTROL_UNITS
 from .scalar_nl import SCALAR_NL_UNIT
 from .units import UNITS, RtlError, UnitOps
 

@@ -1,5 +1,7 @@
 """Branch predictor: PRED_ENTRIES saturating counters indexed by the branch's word address
-(isa.toml [predictor]); one read (at the branch being executed) and one training port."""
+(isa.toml [predictor]). IF reads the counter at the fetch PC; the resolving stage (EX for
+conditional branches, MW for bgecp) trains the entry of the branch it resolves. A training
+is visible to reads from the next cycle on."""
 
 from __future__ import annotations
 
@@ -12,21 +14,23 @@ from .signals import uint
 
 
 @block
-def predictor(cfg: RtlConfig, clk, rst, pc, counter, taken_pred, train, taken):
+def predictor(cfg: RtlConfig, clk, rst, pc, counter, taken_pred, train, train_pc, taken):
     p = load_spec().predictor
     bits, top, thresh = p.counter_bits, (1 << p.counter_bits) - 1, p.taken_threshold
     n = cfg.PRED_ENTRIES
     ib = clog2(n)
     # Reset to the spec's initial counter: every entry is a flop, so reset is cheap here.
     table = [uint(bits, p.reset_counter) for _ in range(n)]
-    idx = uint(ib)
+    idx, tidx = uint(ib), uint(ib)
 
     @always_comb
     def index():
         if n == 1:
             idx.next = 0
+            tidx.next = 0
         else:
             idx.next = pc[2 + ib:2]
+            tidx.next = train_pc[2 + ib:2]
 
     @always_comb
     def read():
@@ -37,9 +41,9 @@ def predictor(cfg: RtlConfig, clk, rst, pc, counter, taken_pred, train, taken):
     def update():
         if train:
             if taken:
-                if table[idx] != top:
-                    table[idx].next = table[idx] + 1
-            elif table[idx] != 0:
-                table[idx].next = table[idx] - 1
+                if table[tidx] != top:
+                    table[tidx].next = table[tidx] + 1
+            elif table[tidx] != 0:
+                table[tidx].next = table[tidx] - 1
 
     return index, read, update

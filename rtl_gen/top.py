@@ -1,5 +1,6 @@
-"""The LPU top: creates the shared signals, instantiates every unit and the control, and
-drives the ports documented in docs/rtl_ports.md."""
+"""The LPU top: the four pipeline stages (IF, ID, EX, MW), the box unit's two stages, the
+memories, register files, predictor and CSRs, wired through the typed stage registers of
+rtl_gen/stage_regs.py. It only wires; the ports are documented in docs/rtl_ports.md."""
 
 from __future__ import annotations
 
@@ -9,21 +10,20 @@ from myhdl import ConcatSignal, ResetSignal, Signal, always_comb, block, instanc
 
 from isa_spec import load_spec
 
-from .alu import alu
-from .box_datapath import box_datapath, sum_bits
+from .box_ops import box_ex_bundle, box_ops, box_stage_bundle
+from .box_volume import box_volume
 from .config import RtlConfig, clog2
-from .core_control import M as MEM_OPS
-from .core_control import State, core_control
-from .core_control import X as BOX_OPS
 from .csr_file import csr_file
-from .decode import decode_tables, decoder, rom
+from .decode import decode_tables
+from .ex_stage import ex_stage
+from .id_stage import id_stage
+from .if_stage import if_stage
 from .memories import word_memory
+from .mw_stage import dmem_port, mw_stage
 from .predictor import predictor
 from .regfile import regfile
-from .saturate import saturate32
-from .scalar_nl import SCALAR_NL_OPS, SCALAR_NL_UNIT, scalar_nl_unit
-from .signals import flag, s32, sint, u32, uint
-from .units import UNITS
+from .signals import flag, s32, u32, uint
+from .stage_regs import ExMw, IdEx, IfId, Redirect
 from .wiring import field_bits, low_bits
 
 TOP_NAME = "lpu_top"
@@ -47,17 +47,14 @@ def top_ports(cfg: RtlConfig) -> dict[str, Signal]:
         "rvfi_csr_we": flag(), "rvfi_csr_addr": uint(cfg.csr_bits), "rvfi_csr_wdata": u32(),
         "rvfi_br_valid": flag(), "rvfi_br_pred": flag(), "rvfi_br_taken": flag(), "rvfi_br_counter": uint(2),
         "rvfi_halt": flag(), "rvfi_cycle": u32(),   # the cycle CSR's value in the retirement cycle
+        # observation port (docs/rtl_ports.md): this cycle's stall, flushes and forwards
+        "obs_stall": uint(3), "obs_flush": uint(2), "obs_fwd": uint(3), "obs_bypass": uint(3),
+        "obs_ex_valid": flag(), "obs_ex_pc": u32(),
     }
 
 
-def _control_signals(cfg: RtlConfig) -> SimpleNamespace:
-    return SimpleNamespace(
-        retire=flag(), trap=flag(), cause=uint(8), tval=u32(), next_pc=u32(), rd_we=flag(), rd_wd=u32(),
-        dm_we=flag(), dm_waddr=uint(clog2(cfg.DMEM_WORDS)), dm_wdata=u32(), dm_raddr=uint(clog2(cfg.DMEM_WORDS)),
-        box_we_lo=flag(), box_we_hi=flag(), all_lanes=flag(), lane_w=uint(cfg.lane_bits),
-        w_beat=uint(cfg.beat_bits), wmode=uint(2), wscalar=s32(), csr_we=flag(), train=flag(), taken=flag(),
-        halt=flag(), goto=Signal(State.FETCH), mem_count=uint(16), bd_we=flag(), a_reg=uint(5),
-        a_beat=uint(cfg.beat_bits), a_lane=uint(cfg.lane_bits))
+def _trace(ports: dict) -> SimpleNamespace:
+    return SimpleNamespace(**{k[len("rvfi_"):]: v for k, v in ports.items() if k.startswith("rvfi_")})
 
 
 @block
@@ -66,188 +63,132 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
             rvfi_valid, rvfi_order, rvfi_pc, rvfi_insn, rvfi_next_pc, rvfi_trap, rvfi_cause, rvfi_tval,
             rvfi_rd_we, rvfi_rd_addr, rvfi_rd_wdata, rvfi_bd_we, rvfi_bd_addr, rvfi_bd_lo, rvfi_bd_hi,
             rvfi_mem_we, rvfi_mem_addr, rvfi_mem_count, rvfi_mem_wdata, rvfi_csr_we, rvfi_csr_addr,
-            rvfi_csr_wdata, rvfi_br_valid, rvfi_br_pred, rvfi_br_taken, rvfi_br_counter, rvfi_halt, rvfi_cycle):
+            rvfi_csr_wdata, rvfi_br_valid, rvfi_br_pred, rvfi_br_taken, rvfi_br_counter, rvfi_halt, rvfi_cycle,
+            obs_stall, obs_flush, obs_fwd, obs_bypass, obs_ex_valid, obs_ex_pc):
     spec = load_spec()
     tables = decode_tables(spec)
-    D, LANES, BEATS = cfg.D, cfg.LANES, cfg.beats
-    SB = sum_bits(cfg)
+    D, LANES = cfg.D, cfg.LANES
     ib, db = clog2(cfg.IMEM_WORDS), clog2(cfg.DMEM_WORDS)
-    trace = SimpleNamespace(
-        valid=rvfi_valid, order=rvfi_order, pc=rvfi_pc, insn=rvfi_insn, next_pc=rvfi_next_pc, trap=rvfi_trap,
-        cause=rvfi_cause, tval=rvfi_tval, rd_we=rvfi_rd_we, rd_addr=rvfi_rd_addr, rd_wdata=rvfi_rd_wdata,
-        bd_we=rvfi_bd_we, bd_addr=rvfi_bd_addr, bd_lo=rvfi_bd_lo, bd_hi=rvfi_bd_hi, mem_we=rvfi_mem_we,
-        mem_addr=rvfi_mem_addr, mem_count=rvfi_mem_count, mem_wdata=rvfi_mem_wdata, csr_we=rvfi_csr_we,
-        csr_addr=rvfi_csr_addr, csr_wdata=rvfi_csr_wdata, br_valid=rvfi_br_valid, br_pred=rvfi_br_pred,
-        br_taken=rvfi_br_taken, br_counter=rvfi_br_counter, halt=rvfi_halt, cycle=rvfi_cycle)
-    ir = u32()
-    rd, rs1, rs2 = (ir(f.slices[0][0] + 1, f.slices[0][1]) for f in (spec.fields[n] for n in ("rd", "rs1", "rs2")))
-    s = SimpleNamespace(
-        state=Signal(State.FETCH), pc=u32(spec.reset_pc), ir=ir, rd=rd, rs1=rs1, rs2=rs2,
-        beat=uint(cfg.beat_bits), lane=uint(cfg.lane_bits), side=flag(), k=uint(clog2(2 * D) + 1),
-        mbase=uint(30), acc_int=sint(SB), acc_b=sint(SB), sum_int=sint(SB), sum_b=sint(SB),
-        legal=flag(), unit=uint(clog2(len(UNITS))), op=uint(5), imm=u32(),
-        has_imm=flag(), x1=u32(), x2=u32(), x3=u32(), addr=u32(), alu_y=u32(), nl_y=s32(), imem_rdata=u32(),
-        dm_rdata=u32(), csr_rdata=u32(), csr_valid=flag(), csr_writable=flag(), pred_counter=uint(2),
-        pred_taken=flag(), a_word_lo=s32(), a_word_hi=s32(), lvol=u32(), lcp=u32(), mtvec=None, cycle=None,
-        trapped=trapped, order=u32(), op_is_sbx=flag(), box_we_any=flag(), tr_lo=uint(32 * D),
-        tr_hi=uint(32 * D), tr_lo_shift=uint(32 * D), tr_hi_shift=uint(32 * D), tr_mem=uint(64 * D),
-        tr_mem_shift=uint(64 * D), mem_trace=uint(64 * D), trace=trace, c=_control_signals(cfg))
-    c = s.c
+    ish = cfg.insn_shift
+    ports = dict(locals())
+    trace = _trace({k: v for k, v in ports.items() if k.startswith("rvfi_")})
+    ifid, idex, exmw = IfId.make(), IdEx.make(), ExMw.make(cfg)
+    redirect, ex_redirect, mw_redirect = Redirect.make(), Redirect.make(), Redirect.make()
 
-    # decode, scalar registers, ALU, scalar non-linear unit
-    dec = decoder(cfg, ir, s.legal, s.unit, s.op, s.imm, s.has_imm, tables, spec)
-    dbg_x = u32()
-    lsb = {n: spec.fields[n].slices[0][1] for n in ("rd", "rs1", "rs2")}
-    rd_x, rs1_x, rs2_x = (uint(cfg.sreg_bits) for _ in range(3))
-    x_idx = [field_bits(ir, lsb["rd"], rd_x), field_bits(ir, lsb["rs1"], rs1_x), field_bits(ir, lsb["rs2"], rs2_x)]
-    xregs = regfile(cfg, clk, rst, rs1_x, rs2_x, rd_x, s.x1, s.x2, s.x3, c.rd_we, rd_x, c.rd_wd, dbg_idx, dbg_x)
-    alu_b = u32()
-    alu_inst = alu(s.op, s.x1, alu_b, s.alu_y)
-    nl_sel, nl_a, nl_b = uint(3), s32(), s32()
-    nl_select = [0] * 32  # decoder op code -> the unit's select (index in SCALAR_NL_OPS)
-    for o in SCALAR_NL_UNIT.ops:
-        nl_select[SCALAR_NL_UNIT.code(o)] = SCALAR_NL_OPS.index(o)
-    nl_rom = rom(s.op, nl_sel, tuple(nl_select))
-    nl_inst = scalar_nl_unit(cfg, nl_sel, nl_a, nl_b, s.nl_y)
-
-    # memories, predictor, CSRs
-    dbg_dm = u32()
-    ish = cfg.insn_shift  # the PC's word index
-    imem = word_memory(cfg.IMEM_WORDS, clk, s.pc(ib + ish, ish), s.imem_rdata, None, None, None, None, None,
+    # IF: fetch and predict
+    pc, word = u32(spec.reset_pc), u32()
+    counter, pred_taken, accept, go = uint(2), flag(), flag(), flag()
+    imem = word_memory(cfg.IMEM_WORDS, clk, pc(ib + ish, ish), word, None, None, None, None, None,
                        host_imem_we, host_imem_addr, host_imem_wdata)
-    dmem = word_memory(cfg.DMEM_WORDS, clk, c.dm_raddr, s.dm_rdata, dbg_idx(db, 0), dbg_dm, c.dm_we, c.dm_waddr,
-                       c.dm_wdata, host_dmem_we, host_dmem_addr, host_dmem_wdata)
-    pred = predictor(cfg, clk, rst, s.pc, s.pred_counter, s.pred_taken, c.train, c.taken)
+    train, train_pc, train_taken = flag(), u32(), flag()
+    pred = predictor(cfg, clk, rst, pc, counter, pred_taken, train, train_pc, train_taken)
+    fetch = if_stage(cfg, clk, rst, pc, word, counter, pred_taken, ifid, accept, redirect, tables, spec)
+
+    # ID: decode, register read, interlocks
+    rf = SimpleNamespace(x1=u32(), x2=u32(), x3=u32())
+    mw = SimpleNamespace(we=flag(), rd=uint(5), wd=u32(), gecp=flag(), train=flag(), taken=flag(),
+                         mispred=flag(), redirect=mw_redirect)
+    fwd = SimpleNamespace(x1=u32(), x2=u32(), x3=u32())
+    ex = SimpleNamespace(done=flag(), trap=flag(), cause=uint(8), tval=u32(), csr_we=flag(), train=flag(),
+                         taken=flag(), retire=flag(), mispred=flag(), base=uint(30))
+    obs = SimpleNamespace(stall=uint(3), byp1=flag(), byp2=flag(), byp3=flag(), fwd1=flag(), fwd2=flag(),
+                          fwd3=flag())
+    sb = cfg.sreg_bits
+    lsb = {n: spec.fields[n].slices[0][1] for n in ("rd", "rs1", "rs2")}
+    rd_x, rs1_x, rs2_x, wr_x = (uint(sb) for _ in range(4))
+    dbg_x = u32()
+    x_idx = [field_bits(ifid.insn, lsb["rd"], rd_x), field_bits(ifid.insn, lsb["rs1"], rs1_x),
+             field_bits(ifid.insn, lsb["rs2"], rs2_x), low_bits(mw.rd, wr_x)]
+    xregs = regfile(cfg, clk, rst, rs1_x, rs2_x, rd_x, rf.x1, rf.x2, rf.x3, mw.we, wr_x, mw.wd, dbg_idx, dbg_x)
+    decode = id_stage(cfg, clk, rst, ifid, idex, rf, mw, fwd, ex.done, redirect, go, obs, tables, spec)
+
+    # CSRs (read and written in EX; trap registers written by a trap taken in EX)
     named = {n: u32(v.reset if isinstance(v.reset, int) else getattr(cfg, v.reset)) for n, v in spec.csrs.items()}
-    s.mtvec, s.cycle = named["mtvec"], named["cycle"]
     events = {"tick": flag(), "retire": flag(), "branch": flag(), "mispred": flag()}
-    CSRB = cfg.csr_bits  # CSR numbers are the spec's csr field
+    CSRB = cfg.csr_bits
+    csr = SimpleNamespace(rdata=u32(), valid=flag(), writable=flag())
     csr_rnum = uint(CSRB)
-    csrs = csr_file(cfg, clk, rst, csr_rnum, s.csr_rdata, s.csr_valid, s.csr_writable, c.csr_we, s.imm(CSRB, 0),
-                    s.x1, events, c.trap, {"epc": s.pc, "cause": c.cause, "tval": c.tval}, named)
+    csrs = csr_file(cfg, clk, rst, csr_rnum, csr.rdata, csr.valid, csr.writable, ex.csr_we, idex.imm(CSRB, 0),
+                    fwd.x1, events, ex.trap, {"epc": idex.pc, "cause": ex.cause, "tval": ex.tval}, named)
 
-    # box datapath
-    bb, tb = cfg.breg_bits, cfg.beat_bits
-    addr_a, addr_b, addr_dbg, waddr = (uint(bb + tb) for _ in range(4))
-    sel_dbg = uint(cfg.lane_bits)
-    dbg_lo, dbg_hi = s32(), s32()
-    wlo_bus, whi_bus, alo_bus, ahi_bus = (uint(32 * LANES) for _ in range(4))
-    boxes = box_datapath(cfg, clk, rst, addr_a, addr_b, addr_dbg, c.a_lane, sel_dbg, s.a_word_lo, s.a_word_hi,
-                         dbg_lo, dbg_hi, named["beta_i"], named["ibeta_i"], named["beta_v"], named["ibeta_v"],
-                         c.wmode, c.box_we_lo, c.box_we_hi, c.all_lanes, c.lane_w, waddr, c.wscalar,
-                         s.sum_int, s.sum_b, wlo_bus, whi_bus, alo_bus, ahi_bus)
-    U_BOX, U_MEM = UNITS.index("box"), UNITS.index("mem")
-    LVOL, SBX = BOX_OPS.LVOL, MEM_OPS.SBX
-    sat_i, sat_b = s32(), s32()
-    lcp_wide = sint(34)
-    lcp_sat = s32()
-    lcp_bits, lvol_bits = lcp_sat(32, 0), sat_b(32, 0)
-
+    # EX: scalar execute and box stage 1; MW: memory, late results, box stage 2, retirement
+    box = box_ex_bundle(cfg)
+    stage = box_stage_bundle(cfg)
+    dbg = SimpleNamespace(addr=uint(cfg.breg_bits + cfg.beat_bits), sel=uint(cfg.lane_bits), lo=s32(), hi=s32())
+    dm = SimpleNamespace(raddr=uint(db), rdata=u32(), we=flag(), waddr=uint(db), wdata=u32())
+    boxes = box_ops(cfg, clk, rst, idex, fwd.x1, fwd.x2, ex.base, ex.trap, dm.rdata, named["beta_i"],
+                    named["ibeta_i"], dbg, box, stage)
+    execute = ex_stage(cfg, clk, rst, idex, exmw, box, csr, named["mtvec"], ex, fwd, ex_redirect, obs)
+    lvol, lcp = s32(), s32()
+    volume = box_volume(cfg, clk, rst, stage, named["beta_i"], named["beta_v"], named["ibeta_v"], lvol, lcp)
+    dbg_dm = u32()
+    port = dmem_port(cfg, exmw, box, dm)
+    dmem = word_memory(cfg.DMEM_WORDS, clk, dm.raddr, dm.rdata, dbg_idx(db, 0), dbg_dm, dm.we, dm.waddr,
+                       dm.wdata, host_dmem_we, host_dmem_addr, host_dmem_wdata)
+    arch_pc = u32(spec.reset_pc)
+    retire = mw_stage(cfg, clk, rst, exmw, dm.rdata, lvol, lcp, mw, trace, named["cycle"], halted, trapped,
+                      arch_pc)
     ev_tick, ev_retire, ev_branch, ev_mispred = (events[k] for k in ("tick", "retire", "branch", "mispred"))
 
     @always_comb
-    def operands():
-        alu_b.next = s.imm if s.has_imm else s.x2
-        nl_a.next = s.x1.signed()
-        nl_b.next = s.x2.signed()
-        s.addr.next = s.x1 + s.imm
-        csr_rnum.next = s.imm[CSRB:] if s.state != State.HALT else dbg_idx[CSRB:]
-        ev_tick.next = s.state != State.HALT
-        ev_retire.next = c.retire
-        ev_branch.next = c.train
-        ev_mispred.next = c.train and (c.taken != s.pred_taken)
-        s.op_is_sbx.next = s.unit == U_MEM and s.op == SBX
-        s.box_we_any.next = c.box_we_lo or c.box_we_hi
-        halted.next = s.state == State.HALT
+    def control():
+        redirect.valid.next = ex_redirect.valid or mw_redirect.valid
+        redirect.target.next = mw_redirect.target if mw_redirect.valid else ex_redirect.target
+        redirect.stop.next = (ex_redirect.valid and ex_redirect.stop) or (mw_redirect.valid and mw_redirect.stop)
+        accept.next = not ifid.valid or go
+        train.next = ex.train or mw.train
+        train_pc.next = exmw.pc if mw.train else idex.pc
+        train_taken.next = mw.taken if mw.train else ex.taken
+        ev_tick.next = not halted
+        ev_retire.next = ex.retire
+        ev_branch.next = ex.train or mw.train
+        ev_mispred.next = ex.mispred or mw.mispred
+        csr_rnum.next = dbg_idx[CSRB:] if halted else idex.imm[CSRB:]
 
-    # {register, beat} addresses of the lane stores (register fields already range-checked)
-    b_reg, dbg_reg, dbg_dim, dbg_beat, dbg_lane = uint(5), uint(16), uint(16), uint(16), uint(16)
+    fwd_bits = ConcatSignal(obs.fwd3, obs.fwd2, obs.fwd1)
+    byp_bits = ConcatSignal(obs.byp3, obs.byp2, obs.byp1)
+    flush_bits = ConcatSignal(mw_redirect.valid, ex_redirect.valid)
 
     @always_comb
-    def box_regs():
-        b_reg.next = rs1 if (s.unit == U_BOX and s.op == LVOL) else rs2
+    def observe():
+        obs_stall.next = obs.stall
+        obs_flush.next = flush_bits
+        obs_fwd.next = fwd_bits
+        obs_bypass.next = byp_bits
+        obs_ex_valid.next = idex.valid
+        obs_ex_pc.next = idex.pc
+
+    # debug reads (the host, after the core halts)
+    b_dbg_reg, dbg_reg, dbg_dim, dbg_beat, dbg_lane = uint(cfg.breg_bits), uint(16), uint(16), uint(16), uint(16)
+    dbg_beat_b, dbg_lane_b = uint(cfg.beat_bits), uint(cfg.lane_bits)
+    narrow = [low_bits(dbg_reg, b_dbg_reg), low_bits(dbg_beat, dbg_beat_b), low_bits(dbg_lane, dbg_lane_b)]
+    addr_dbg_v = ConcatSignal(b_dbg_reg, dbg_beat_b)
+
+    @always_comb
+    def box_dbg_split():
         dbg_reg.next = dbg_idx // D
         dbg_dim.next = dbg_idx % D
 
     @always_comb
-    def box_dbg_split():
+    def box_dbg_split2():
         dbg_beat.next = dbg_dim // LANES
         dbg_lane.next = dbg_dim % LANES
-
-    a_reg_b, b_reg_b, rd_b, dbg_reg_b = (uint(bb) for _ in range(4))
-    lb = cfg.lane_bits
-    dbg_beat_b, dbg_lane_b = uint(tb), uint(lb)
-    narrow = [low_bits(c.a_reg, a_reg_b), low_bits(b_reg, b_reg_b), field_bits(ir, lsb["rd"], rd_b),
-              low_bits(dbg_reg, dbg_reg_b),
-              low_bits(dbg_beat, dbg_beat_b), low_bits(dbg_lane, dbg_lane_b)]
-    addr_a_v = ConcatSignal(a_reg_b, c.a_beat)
-    addr_b_v = ConcatSignal(b_reg_b, s.beat)
-    waddr_v = ConcatSignal(rd_b, c.w_beat)
-    addr_dbg_v = ConcatSignal(dbg_reg_b, dbg_beat_b)
-
-    @always_comb
-    def box_addresses():
-        addr_a.next = addr_a_v
-        addr_b.next = addr_b_v
-        waddr.next = waddr_v
-        addr_dbg.next = addr_dbg_v
-        sel_dbg.next = dbg_lane_b
-
-    # a dimension index from x[rs2] (bgetlo ... bsethi), split into beat and lane
-    dim_beat, dim_lane = uint(8), uint(8)
-
-    @always_comb
-    def dim_split():
-        dim_beat.next = s.x2[8:] // LANES
-        dim_lane.next = s.x2[8:] % LANES
-
-    s.dim_beat, s.dim_lane = dim_beat(tb, 0), dim_lane(cfg.lane_bits, 0)
-    control = core_control(cfg, clk, rst, s)
-
-    sats = [saturate32(s.acc_int, sat_i), saturate32(s.acc_b, sat_b), saturate32(lcp_wide, lcp_sat)]
-
-    @always_comb
-    def lcp_difference():
-        lcp_wide.next = sat_i - sat_b
-
-    @always_comb
-    def results3():
-        s.lvol.next = lvol_bits
-        s.lcp.next = lcp_bits
-
-    shift_lo = ConcatSignal(wlo_bus, s.tr_lo(32 * D, 32 * LANES)) if BEATS > 1 else wlo_bus
-    shift_hi = ConcatSignal(whi_bus, s.tr_hi(32 * D, 32 * LANES)) if BEATS > 1 else whi_bus
-    shift_alo = ConcatSignal(alo_bus, s.tr_lo(32 * D, 32 * LANES)) if BEATS > 1 else alo_bus
-    shift_ahi = ConcatSignal(ahi_bus, s.tr_hi(32 * D, 32 * LANES)) if BEATS > 1 else ahi_bus
-    shift_mem = ConcatSignal(c.dm_wdata, s.tr_mem(64 * D, 32))
-
-    @always_comb
-    def trace_shifts():
-        if s.state == State.READBACK:
-            s.tr_lo_shift.next = shift_alo
-            s.tr_hi_shift.next = shift_ahi
-        else:
-            s.tr_lo_shift.next = shift_lo
-            s.tr_hi_shift.next = shift_hi
-        s.tr_mem_shift.next = shift_mem
-        if s.op_is_sbx:
-            s.mem_trace.next = s.tr_mem
-        else:
-            s.mem_trace.next = s.x2
+        dbg.addr.next = addr_dbg_v
+        dbg.sel.next = dbg_lane_b
 
     @always_comb
     def debug_read():
-        v = s.pc
+        v = arch_pc
         if dbg_sel == DBG_X:
             v = dbg_x
         elif dbg_sel == DBG_BLO:
-            v = dbg_lo[32:]
+            v = dbg.lo[32:]
         elif dbg_sel == DBG_BHI:
-            v = dbg_hi[32:]
+            v = dbg.hi[32:]
         elif dbg_sel == DBG_DMEM:
             v = dbg_dm
         elif dbg_sel == DBG_CSR:
-            v = s.csr_rdata
+            v = csr.rdata
         dbg_rdata.next = v
 
     return instances()
