@@ -3,7 +3,9 @@
 The ISS defines the architecture. Semantics live in golden_model/ops (one function per
 instruction, registered by name); this module fetches, decodes, runs a semantic function
 against an ExecContext that buffers its effects, and commits them or takes a trap. Cycles
-come from the timing model (golden_model/timing.py): each record carries its retirement cycle.
+come from the timing model (golden_model/timing.py): the ISS tells it each instruction before
+executing it (`begin`: the fetch and EX cycles, which a branch's prediction and a read of the
+cycle counter need) and after (`retire`); each record carries its retirement cycle.
 """
 
 from __future__ import annotations
@@ -200,9 +202,11 @@ class Iss:
             raise RuntimeError("step() on a halted core")
         pc = s.pc
         if pc % self.isize or not 0 <= pc // self.isize < len(s.imem):
+            self.timing.begin(None)
             return self._trap(pc, 0, None, "fetch_fault", pc)
         word = s.imem[pc // self.isize]
         dec = self.decoder.decode(word)
+        self.timing.begin(dec)
         if dec is None:
             return self._trap(pc, word, None, "illegal_instruction", word)
         ctx = ExecContext(self, dec, pc)
@@ -233,7 +237,6 @@ class Iss:
         rec.csr_writes = tuple(csr_writes)
         if ctx.branch_info is not None:
             predicted, taken, _ = ctx.branch_info
-            s.predictor.train(ctx.pc, taken)
             s.csr["branches"] += 1
             s.csr["mispred"] += int(predicted != taken)
             rec.branch = ctx.branch_info
@@ -241,6 +244,8 @@ class Iss:
         for name in ("instret", "branches", "mispred"):
             s.csr[name] &= 0xFFFFFFFF
         self._time(rec, ctx.dec)
+        if rec.branch is not None:
+            s.predictor.train(ctx.pc, rec.branch[1])
         s.pc = ctx.next_pc
         if ctx.halted:
             s.halted = True
