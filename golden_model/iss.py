@@ -120,7 +120,9 @@ class ExecContext:
         self.next_pc = target & 0xFFFFFFFF
 
     def branch(self, taken: bool, target: int) -> None:
-        predicted, counter = self.iss.state.predictor.predict(self.pc)
+        # the counter as read when the branch left IF (pending trainings of older branches
+        # that resolve later are not visible: docs/pipeline.md rule 7)
+        predicted, counter = self.iss.state.predictor.predict(self.pc, self.iss.timing.fetch_cycle)
         self.branch_info = (predicted, bool(taken), counter)
         if taken:
             self.next_pc = target & 0xFFFFFFFF
@@ -186,6 +188,7 @@ class Iss:
             s.pc = s.csr["mtvec"]
         else:
             s.halted = s.trapped = True
+            s.predictor.settle()
         rec = RetireRecord(self.order, pc, word, dec.ins.name if dec else None, s.pc, trap=code,
                            tval=tval & 0xFFFFFFFF, halted=s.halted)
         self._time(rec, dec)
@@ -244,12 +247,13 @@ class Iss:
         for name in ("instret", "branches", "mispred"):
             s.csr[name] &= 0xFFFFFFFF
         self._time(rec, ctx.dec)
-        if rec.branch is not None:
-            s.predictor.train(ctx.pc, rec.branch[1])
+        if rec.branch is not None:   # trains when it resolves (the timing model's cycle T)
+            s.predictor.train(ctx.pc, rec.branch[1], self.timing.train_cycle)
         s.pc = ctx.next_pc
         if ctx.halted:
             s.halted = True
             rec.halted = True
+            s.predictor.settle()
         return rec
 
     def run(self, max_steps: int = 1_000_000, on_retire: Callable[[RetireRecord], None] | None = None
