@@ -3,7 +3,9 @@
 The ISS defines the architecture. Semantics live in golden_model/ops (one function per
 instruction, registered by name); this module fetches, decodes, runs a semantic function
 against an ExecContext that buffers its effects, and commits them or takes a trap. Cycles
-come from the timing model (golden_model/timing.py): each record carries its retirement cycle.
+come from the timing model (golden_model/timing.py): the ISS tells it each instruction before
+executing it (`begin`: the fetch and EX cycles, which a branch's prediction and a read of the
+cycle counter need) and after (`retire`); each record carries its retirement cycle.
 """
 
 from __future__ import annotations
@@ -118,7 +120,9 @@ class ExecContext:
         self.next_pc = target & 0xFFFFFFFF
 
     def branch(self, taken: bool, target: int) -> None:
-        predicted, counter = self.iss.state.predictor.predict(self.pc)
+        # the counter as read when the branch left IF (pending trainings of older branches
+        # that resolve later are not visible: docs/pipeline.md rule 7)
+        predicted, counter = self.iss.state.predictor.predict(self.pc, self.iss.timing.fetch_cycle)
         self.branch_info = (predicted, bool(taken), counter)
         if taken:
             self.next_pc = target & 0xFFFFFFFF
@@ -184,6 +188,7 @@ class Iss:
             s.pc = s.csr["mtvec"]
         else:
             s.halted = s.trapped = True
+            s.predictor.settle()
         rec = RetireRecord(self.order, pc, word, dec.ins.name if dec else None, s.pc, trap=code,
                            tval=tval & 0xFFFFFFFF, halted=s.halted)
         self._time(rec, dec)
@@ -200,9 +205,11 @@ class Iss:
             raise RuntimeError("step() on a halted core")
         pc = s.pc
         if pc % self.isize or not 0 <= pc // self.isize < len(s.imem):
+            self.timing.begin(None)
             return self._trap(pc, 0, None, "fetch_fault", pc)
         word = s.imem[pc // self.isize]
         dec = self.decoder.decode(word)
+        self.timing.begin(dec)
         if dec is None:
             return self._trap(pc, word, None, "illegal_instruction", word)
         ctx = ExecContext(self, dec, pc)
@@ -233,7 +240,6 @@ class Iss:
         rec.csr_writes = tuple(csr_writes)
         if ctx.branch_info is not None:
             predicted, taken, _ = ctx.branch_info
-            s.predictor.train(ctx.pc, taken)
             s.csr["branches"] += 1
             s.csr["mispred"] += int(predicted != taken)
             rec.branch = ctx.branch_info
@@ -241,10 +247,13 @@ class Iss:
         for name in ("instret", "branches", "mispred"):
             s.csr[name] &= 0xFFFFFFFF
         self._time(rec, ctx.dec)
+        if rec.branch is not None:   # trains when it resolves (the timing model's cycle T)
+            s.predictor.train(ctx.pc, rec.branch[1], self.timing.train_cycle)
         s.pc = ctx.next_pc
         if ctx.halted:
             s.halted = True
             rec.halted = True
+            s.predictor.settle()
         return rec
 
     def run(self, max_steps: int = 1_000_000, on_retire: Callable[[RetireRecord], None] | None = None

@@ -314,32 +314,60 @@ def write_docs(spec: Spec, out_dir: Path) -> list[Path]:
     return written
 
 
-# ---------------------------------------------------------------- latency table (docs/rtl.md)
+# ---------------------------------------------------------------- timing table (docs/rtl.md)
 
-LATENCY_BEGIN = "<!-- latency table: generated from isa.toml [latency] by `lpu isa doc --rtl-doc`; do not edit -->"
-LATENCY_END = "<!-- end of the generated latency table -->"
+TIMING_BEGIN = "<!-- timing table: generated from isa.toml [timing] by `lpu isa doc --rtl-doc`; do not edit -->"
+TIMING_END = "<!-- end of the generated timing table -->"
+
+# The rule numbers of [timing], in the order of docs/pipeline.md, with what each one is.
+TIMING_RULES = {
+    "fetch_to_ex": "2a: from leaving IF to the first EX cycle",
+    "late_use": "2c: extra wait of an instruction reading the x register a late instruction (just before it) writes",
+    "mem_port": "2d: extra wait of {mem_port_ex} right after {mem_port_mw} (one data-memory port)",
+    "gecp_resolve": "2e: extra wait of the instruction after {resolve_in_mw} (it resolves in MW)",
+    "mispredict_penalty": "5: bubbles after a redirect from EX (a mispredicted conditional branch, {always_redirect}, "
+                          "a trap), or from MW (a mispredicted {resolve_in_mw})",
+    "retire": "4: from the last EX cycle to retirement (MW)",
+    "counter_read": "6: the EX cycle (0 = the first) in which `csrr` reads `cycle`",
+}
 
 
-def latency_markdown(spec: Spec) -> list[str]:
-    """Cycles per instruction, one row per distinct [latency] expression (BEATS = D / LANES)."""
-    rows: dict[str, list[str]] = {}
+def timing_markdown(spec: Spec) -> list[str]:
+    """The pipeline timing rules' values per named configuration: EX cycles per instruction
+    group (one row per distinct expression), the rule numbers, the name lists."""
+    from .timing import evaluate, ex_key, members
+
+    t = spec.timing
+    configs = list(spec.configs)
+    tables = {c: evaluate(spec, c, spec.configs[c]) for c in configs}
+
+    def names(key: str) -> str:
+        return ", ".join(f"`{n}`" for n in sorted(members(spec, t.lists[key]), key=list(spec.instructions).index))
+
+    groups: dict[str, list[str]] = {}   # expression -> the instructions it applies to
     for ins in spec.instructions.values():
-        key = ins.name if ins.name in spec.latency else ins.iclass if ins.iclass in spec.latency else "default"
-        rows.setdefault(spec.latency[key], []).append(f"`{ins.name}`")
-    out = _table(["instructions", "cycles"], [[", ".join(names), expr.replace("BEATS", "D / LANES")]
-                                              for expr, names in rows.items()])
-    trap = spec.latency.get("trap", spec.latency["default"])
-    fetch = spec.latency.get("fetch_fault", trap)
-    out.append(f"| a trap | {trap} ({fetch} when the fetch itself faults) |")
-    read = spec.latency.get("counter_read", "the last")
-    out.append(f"| `csrr` of a counter | samples it in cycle {read} of the instruction (0 = its first) |")
+        groups.setdefault(t.ex_cycles[ex_key(spec, ins.name)], []).append(ins.name)
+    out = [f"Stages: {', '.join(t.stages)}; rules and notation in [pipeline.md](pipeline.md). "
+           f"EX cycles (rule 3; BEATS = D / LANES):", ""]
+    rows = [[", ".join(f"`{n}`" for n in group), expr, *(tables[c].ex_cycles[group[0]] for c in configs)]
+            for expr, group in groups.items()]
+    rows.append(["a trap (or a fetch fault)", t.ex_cycles["trap"], *(tables[c].ex_cycles["trap"] for c in configs)])
+    out += _table(["instructions", "EX cycles", *configs], rows)
+    fill = {k: names(k) for k in t.lists}
+    out += ["", "Timing rules (cycles):", ""]
+    out += _table(["rule", "key", "expression", *configs],
+                  [[what.format(**fill), f"`{k}`", t.numbers[k], *(getattr(tables[c], k) for c in configs)]
+                   for k, what in TIMING_RULES.items()])
+    out += ["", f"Late (scalar result in MW, rule 2c): {fill['late']}. Conditional branches resolve in EX, "
+            f"except {fill['resolve_in_mw']} (MW); other jumps are taken in IF (no bubble). "
+            f"Written operands (not sources): {', '.join(f'`{o}`' for o in t.written_operands)}."]
     return out
 
 
-def with_latency_table(text: str, spec: Spec) -> str:
+def with_timing_table(text: str, spec: Spec) -> str:
     """`text` (docs/rtl.md) with the section between the markers regenerated."""
-    if LATENCY_BEGIN not in text or LATENCY_END not in text:
-        raise ValueError("no generated latency section (its begin and end markers) in the file")
-    head, rest = text.split(LATENCY_BEGIN, 1)
-    _, tail = rest.split(LATENCY_END, 1)
-    return "\n".join([head + LATENCY_BEGIN, *latency_markdown(spec), LATENCY_END]) + tail
+    if TIMING_BEGIN not in text or TIMING_END not in text:
+        raise ValueError("no generated timing section (its begin and end markers) in the file")
+    head, rest = text.split(TIMING_BEGIN, 1)
+    _, tail = rest.split(TIMING_END, 1)
+    return "\n".join([head + TIMING_BEGIN, *timing_markdown(spec), TIMING_END]) + tail

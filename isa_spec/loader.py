@@ -27,6 +27,7 @@ from .types import (
     Predictor,
     RegFile,
     Spec,
+    Timing,
     Trap,
 )
 
@@ -314,20 +315,10 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
                 reset_pc=isa["reset_pc"], fields=fields, operands=operands, regfiles=regfiles,
                 formats=formats, nonlinear=nonlinear, constants=constants, csrs=csrs,
                 traps=traps, predictor=predictor, params=params, configs=configs,
-                config_summaries=summaries, classes={})
+                config_summaries=summaries, classes={}, timing=_load_timing(file, doc, params, operands))
 
     for n, d in _entries(file, doc, "bounds", schema.BOUND, "bound"):
         spec.bounds[n] = dict(d)
-    from .latency import check_expression
-    for n, expr in _section(file, doc, "latency").items():
-        if not isinstance(expr, str):
-            raise SpecError(file, f"latency '{n}'", None, f"must be a string expression, got {expr!r}")
-        try:
-            check_expression(expr, set(params) | {"BEATS"})
-        except ValueError as exc:
-            raise SpecError(file, f"latency '{n}'", None, str(exc)) from None
-        spec.latency[n] = expr
-
     all_instrs: list[Instruction] = []
     if not instruction_dir.is_dir():
         raise SpecError(_rel(instruction_dir), None, None, "instruction directory not found")
@@ -347,12 +338,7 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
             spec.instructions[ins.name] = ins
             all_instrs.append(ins)
     _check_conflicts(all_instrs)
-    from .latency import SPECIAL_KEYS
-    for n in spec.latency:
-        if n not in SPECIAL_KEYS and n not in spec.instructions and n not in spec.classes:
-            raise SpecError(file, f"latency '{n}'", None,
-                            f"names no instruction, class or one of {', '.join(SPECIAL_KEYS)}")
-
+    _check_timing_names(file, spec)
     # Configs are checked with the same validator the CLI uses.
     from .params import validate_params
     for cname, values in configs.items():
@@ -360,11 +346,77 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
             validate_params(spec, values)
         except ValueError as exc:
             raise SpecError(file, f"config '{cname}'", None, str(exc)) from None
+        from .timing import evaluate
+        evaluate(spec, cname, values)   # the timing numbers are legal in every named configuration
     from .example_check import check_example
     for ins in spec.instructions.values():
         for i, ex in enumerate(ins.examples):
             check_example(spec, ins, i, ex)
     return spec
+
+
+def _load_timing(file: str, doc: dict, params: dict, operands: dict) -> Timing:
+    """[timing] and [timing.ex_cycles] (docs/pipeline.md): keys, expressions and name lists; the
+    names of instructions and classes are checked once those are loaded (_check_timing_names)."""
+    from .timing import check_expression, expression_names
+
+    sec = _section(file, doc, "timing")
+    check_entry(file, "[timing]", sec, schema.TIMING)
+    known = expression_names(params)
+
+    def expression(entry: str, key: str, expr) -> str:
+        if not isinstance(expr, str):
+            raise SpecError(file, entry, key, f"must be a string expression, got {expr!r}")
+        try:
+            check_expression(expr, known)
+        except ValueError as exc:
+            raise SpecError(file, entry, key, str(exc)) from None
+        return expr
+
+    def names(key: str) -> tuple[str, ...]:
+        seen: list[str] = []
+        for n in sec[key]:
+            if not isinstance(n, str) or not n:
+                raise SpecError(file, "[timing]", key, f"{n!r} is not a name")
+            if n in seen:
+                raise SpecError(file, "[timing]", key, f"'{n}' is listed twice")
+            seen.append(n)
+        return tuple(seen)
+
+    numbers = {k: expression("[timing]", k, sec[k]) for k in schema.TIMING_NUMBERS}
+    ex = sec["ex_cycles"]
+    for k in schema.TIMING_EX_SPECIAL:
+        if k not in ex:
+            raise SpecError(file, "[timing.ex_cycles]", k, "missing (required)")
+    ex_cycles = {k: expression("[timing.ex_cycles]", k, v) for k, v in ex.items()}
+    stages = names("stages")
+    if not stages:
+        raise SpecError(file, "[timing]", "stages", "must name the pipeline's stages")
+    written = names("written_operands")
+    for n in written:
+        if n not in operands:
+            raise SpecError(file, "[timing]", "written_operands", f"'{n}' is no operand (known: {', '.join(operands)})")
+    return Timing(stages=stages, numbers=numbers, ex_cycles=ex_cycles, written_operands=written,
+                  lists={k: names(k) for k in schema.TIMING_NAME_LISTS})
+
+
+def _check_timing_names(file: str, spec: Spec) -> None:
+    """Every name in a [timing] list and every [timing.ex_cycles] key is an instruction or a class."""
+    def known(n: str) -> bool:
+        return n in spec.instructions or n in spec.classes
+
+    for key, names in spec.timing.lists.items():
+        for n in names:
+            if not known(n):
+                raise SpecError(file, "[timing]", key, f"'{n}' names no instruction or class")
+    for n in spec.timing.lists["resolve_in_mw"]:
+        for ins in spec.instructions.values():
+            if (ins.name == n or ins.iclass == n) and not ins.conditional:
+                raise SpecError(file, "[timing]", "resolve_in_mw", f"'{ins.name}' is not a conditional branch")
+    for n in spec.timing.ex_cycles:
+        if n not in schema.TIMING_EX_SPECIAL and not known(n):
+            raise SpecError(file, "[timing.ex_cycles]", n,
+                            f"names no instruction, class or one of {', '.join(schema.TIMING_EX_SPECIAL)}")
 
 
 @functools.lru_cache(maxsize=1)

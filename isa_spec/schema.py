@@ -79,7 +79,25 @@ BOUND: Schema = {"summary": Key(str, True), "const_ulp": Key(NUM, True, 0, 1e6, 
                  "beta_i_ulp": Key(NUM, False, 0, 1e6, _BOUND), "abs_x": Key(NUM, False, 0, 1, _BOUND),
                  "inv_beta_v": Key(NUM, False, 0, 1, _BOUND)}
 
-TOP_LEVEL = ("bounds", "isa", "latency", "fields", "operands", "regfiles", "formats", "nonlinear", "constants",
+# [timing] (docs/pipeline.md): the rule numbers, each an expression of the parameters with its
+# least legal value (checked per configuration, once the parameters fix it) and the reason;
+# the lists of instruction or class names; the table ex_cycles (its special keys, at least 1).
+TIMING_NUMBERS: dict[str, tuple[int, str]] = {
+    "fetch_to_ex": (1, "EX is a later stage than IF"),
+    "late_use": (0, "a wait in cycles"),
+    "mem_port": (0, "a wait in cycles"),
+    "gecp_resolve": (0, "a wait in cycles"),
+    "mispredict_penalty": (0, "a wait in cycles"),
+    "retire": (1, "MW is a later stage than EX"),
+    "counter_read": (0, "a cycle of EX, 0 = the first"),
+}
+TIMING_NAME_LISTS = ("late", "mem_port_mw", "mem_port_ex", "resolve_in_mw", "always_redirect")
+TIMING_EX_SPECIAL = ("default", "trap")
+TIMING_EX_MIN = 1  # an instruction occupies EX for at least a cycle
+TIMING: Schema = {"stages": Key(list, True), "written_operands": Key(list, True), "ex_cycles": Key(dict, True),
+                  **{k: Key(str, True) for k in TIMING_NUMBERS}, **{k: Key(list, True) for k in TIMING_NAME_LISTS}}
+
+TOP_LEVEL = ("bounds", "isa", "timing", "fields", "operands", "regfiles", "formats", "nonlinear", "constants",
              "csrs", "traps", "predictor", "params", "configs")
 
 

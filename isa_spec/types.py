@@ -217,6 +217,17 @@ class Predictor:
 
 
 @dataclass(frozen=True)
+class Timing:
+    """isa.toml [timing] as written (docs/pipeline.md); expressions are evaluated per
+    configuration by isa_spec/timing.py `timing_table`."""
+    stages: tuple[str, ...]
+    numbers: dict[str, str]               # rule number (fetch_to_ex, late_use, ...) -> expression
+    ex_cycles: dict[str, str]             # instruction, class, "default" or "trap" -> expression
+    lists: dict[str, tuple[str, ...]]     # late, mem_port_mw, ... -> instruction or class names
+    written_operands: tuple[str, ...]     # operand names an instruction writes (not a source)
+
+
+@dataclass(frozen=True)
 class Spec:
     name: str
     version: str
@@ -237,7 +248,7 @@ class Spec:
     config_summaries: dict[str, str]
     classes: dict[str, str]  # class name -> summary
     bounds: dict[str, dict[str, float | str]] = field(default_factory=dict)
-    latency: dict[str, str] = field(default_factory=dict)
+    timing: Timing | None = None   # isa.toml [timing]; isa_spec/timing.py evaluates it per config
     instructions: dict[str, Instruction] = field(default_factory=dict)
 
     def csr_by_number(self, number: int) -> Csr | None:

@@ -55,17 +55,17 @@ def cmd_doc(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {len(written)} pages to {args.output}/ ({', '.join(p.name for p in written)})")
-    if args.rtl_doc is not None:  # the latency table of docs/rtl.md, between its markers
-        from isa_spec.docgen import with_latency_table
+    if args.rtl_doc is not None:  # the timing table of docs/rtl.md, between its markers
+        from isa_spec.docgen import with_timing_table
 
         from .errors import read_text
         try:
-            args.rtl_doc.write_text(with_latency_table(read_text(args.rtl_doc), spec), encoding="utf-8")
+            args.rtl_doc.write_text(with_timing_table(read_text(args.rtl_doc), spec), encoding="utf-8")
         except ValueError as exc:
             raise UserError(f"{args.rtl_doc}: {exc}") from None
         except OSError as exc:
             raise UserError(f"{args.rtl_doc}: cannot write: {exc.strerror or exc}") from None
-        print(f"updated the latency table in {args.rtl_doc}")
+        print(f"updated the timing table in {args.rtl_doc}")
     return 0
 
 
@@ -82,5 +82,5 @@ def register(sub: Subparsers) -> None:
     p = add_command(isa, "doc", cmd_doc, "write Markdown reference pages generated from the spec")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="output directory")
     p.add_argument("--rtl-doc", type=Path, metavar="FILE",
-                   help="also regenerate the latency table in FILE (docs/rtl.md) between its markers")
+                   help="also regenerate the timing table in FILE (docs/rtl.md) between its markers")
     _spec_dir_option(p)

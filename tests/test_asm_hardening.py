@@ -10,8 +10,8 @@ import pytest
 
 from isa_spec import load_spec
 from isa_spec.assembler import AsmError, assemble
-from isa_spec.latency import check_expression
 from isa_spec.loader import load_spec_from
+from isa_spec.timing import check_expression
 from isa_spec.types import Field
 from lpu.cli import main
 
@@ -92,23 +92,23 @@ def test_deep_data_word_and_equ(tmp_path):
 
 @pytest.mark.parametrize("expr", ["(" * 400 + "1" + ")" * 400, "-" * 1000 + "1", "1+" * 100000 + "1",
                                   "1 + " * 60 + "D"])
-def test_latency_formulas_that_would_overflow_the_stack_are_refused(expr):
+def test_timing_formulas_that_would_overflow_the_stack_are_refused(expr):
     with pytest.raises(ValueError, match="nested too deeply|not an expression"):
         check_expression(expr, {"D"})
 
 
-def test_a_deep_latency_formula_is_a_located_spec_error(tmp_path, capsys):
+def test_a_deep_timing_formula_is_a_located_spec_error(tmp_path, capsys):
     import shutil
 
     spec_dir = Path(load_spec_from.__code__.co_filename).parent
     shutil.copytree(spec_dir / "instructions", tmp_path / "instructions")
-    text = (spec_dir / "isa.toml").read_text().replace('default = "2"\n', 'default = "' + "1+" * 5000 + '2"\n', 1)
+    text = (spec_dir / "isa.toml").read_text().replace('late_use = "1"', 'late_use = "' + "1+" * 5000 + '2"', 1)
     (tmp_path / "isa.toml").write_text(text)
     rc = main(["isa", "check", "--spec-dir", str(tmp_path)])
     err = capsys.readouterr().err
     assert rc == 1
     assert err.startswith("lpu: error: ") and err.count("\n") == 1
-    assert "isa.toml: latency 'default'" in err and "nested too deeply" in err
+    assert "isa.toml: [timing]: field 'late_use'" in err and "nested too deeply" in err
 
 
 def test_word_layout_is_read_from_the_spec():

@@ -125,9 +125,10 @@ def test_dims_csr_reads_the_configuration():
 
 
 def test_cycle_read_is_the_counter_in_the_reading_cycle():
-    # addi: cycles 0-1; csrr: 2-3, samples the counter in its cycle 1 ([latency] counter_read)
+    # addi: IF 0, ID 1, EX 2, MW 3; csrr: IF 1, ID 2, EX 3 (reads the counter in EX cycle
+    # counter_read = 0 of it: 3, docs/pipeline.md rule 6), retires in MW in cycle 4
     iss, trace = run("addi x1, x0, 1\ncsrr x2, cycle\nhalt")
-    assert iss.state.x[2] == 3 and trace[1].cycle == 3
+    assert iss.state.x[2] == 3 and trace[1].cycle == 4
 
 
 def test_step_limit_and_step_after_halt():

@@ -36,12 +36,12 @@ def test_planted_bug_is_caught(mutant, tmp_path):
     assert failure, f"planted bug '{mutant.name}' ({mutant.what}) survived the smoke budget"
 
 
-# Cycles by hand ([latency]: 2 per scalar instruction; cycle 0 is the first after reset).
+# Cycles by hand (docs/pipeline.md; per instruction "Fs Fe E X W", cycle 0 the first after reset).
 STALL_PROGRAM = """
-        addi x1, x0, 2      # pc 0:  cycles 0-1
-        addi x2, x0, 7      # pc 4:  2-3
-loop:   addi x1, x1, -1     # pc 8:  4-5, and 8-9 after the branch
-        bne x1, x0, loop    # pc 12: 6-7, taken
+        addi x1, x0, 2      # pc 0:  0 0 2 2 3
+        addi x2, x0, 7      # pc 4:  1 1 3 3 4
+loop:   addi x1, x1, -1     # pc 8:  2 2 4 4 5, and 6 6 8 8 9 after the branch
+        bne x1, x0, loop    # pc 12: 3 3 5 5 6, taken, predicted not taken: redirect, Fs(next) = 6
         halt
 """
 

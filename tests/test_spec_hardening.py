@@ -182,11 +182,53 @@ def test_the_real_spec_still_passes(capsys):
     assert "isa check: OK" in capsys.readouterr().out
 
 
-def test_lpu_run_refuses_a_counter_read_outside_csrr(installed_spec, capsys, tmp_path):
-    """counter_read names a cycle of csrr; csrr takes 2 cycles (the default latency), so 9 is
-    outside it. The latencies depend on the configuration, so this shows when one is fixed."""
-    _edit(installed_spec / "isa.toml", 'counter_read = "1"', 'counter_read = "9"')
+# ---- [timing] (docs/pipeline.md): every mistake is one located line ----
+
+TIMING_MISTAKES = [
+    # (the line replaced, its replacement, what the error must say)
+    ('late_use = "1"', 'late_use = "1"\nbogus = "1"', "[timing]: field 'bogus': unknown key"),
+    ('late_use = "1"', 'late_use = "LATE"', "[timing]: field 'late_use': 'LATE': unknown name 'LATE'"),
+    ('late_use = "1"', "late_use = 1", "[timing]: field 'late_use': must be str, got 1"),
+    ('late_use = "1"', 'late_use = "0 - 1"',
+     "[timing]: field 'late_use': '0 - 1' is -1 in configuration 'tiny' (at least 0: a wait in cycles)"),
+    ('retire = "1"', 'retire = "0"', "[timing]: field 'retire': '0' is 0 in configuration 'tiny' (at least 1"),
+    ('mem_port = "1"', 'mem_port = "D / (LANES - 1)"',
+     "[timing]: field 'mem_port': 'D / (LANES - 1)' in configuration 'tiny': divides by zero"),
+    ('counter_read = "0"', 'counter_read = "9"',
+     "[timing]: field 'counter_read': 9 is not an EX cycle of `csrr` (0 .. 0 in configuration 'tiny')"),
+    ('fetch_to_ex = "2"', 'fetch_to_ex = "4"', "[timing]: field 'mispredict_penalty': 2 would fetch the "
+     "redirect target before the cycle the branch resolves in (at least fetch_to_ex - 1 = 3"),
+    ('late = ["lw", "nonlinear"', 'late = ["lw", "nonlinar"', "[timing]: field 'late': 'nonlinar' names no instruction or class"),
+    ('late = ["lw", "nonlinear"', 'late = ["lw", "lw"', "[timing]: field 'late': 'lw' is listed twice"),
+    ('mem_port_mw = ["lw", "sw"]', 'mem_port_mw = ["lw", 3]', "[timing]: field 'mem_port_mw': 3 is not a name"),
+    ('resolve_in_mw = ["bgecp"]', 'resolve_in_mw = ["jal"]', "[timing]: field 'resolve_in_mw': 'jal' is not a conditional branch"),
+    ('always_redirect = ["jalr"]', 'always_redirect = "jalr"', "[timing]: field 'always_redirect': must be list"),
+    ('written_operands = ["rd", "bd"]', 'written_operands = ["rd", "bx"]',
+     "[timing]: field 'written_operands': 'bx' is no operand"),
+    ('stages = ["IF", "ID", "EX", "MW"]', "stages = []", "[timing]: field 'stages': must name the pipeline's stages"),
+    ('trap = "1"\n', '', "[timing.ex_cycles]: field 'trap': missing (required)"),
+    ('lbx = "2 * D"', 'lbz = "2 * D"', "[timing.ex_cycles]: field 'lbz': names no instruction, class or one of default, trap"),
+    ('sbx = "2 * D"', 'sbx = "D - 1"', "[timing.ex_cycles]: field 'sbx': 'D - 1' is 0 in configuration 'tiny' (at least 1"),
+    ('sbx = "2 * D"', 'sbx = "2 * Q"', "[timing.ex_cycles]: field 'sbx': '2 * Q': unknown name 'Q'"),
+    ('[timing.ex_cycles]', '[timing.ex_cyclez]', "[timing]: field 'ex_cyclez': unknown key"),
+    ('[timing]\n', '[timingz]\n', "isa.toml: field 'timingz': unknown section"),
+]
+
+
+@pytest.mark.parametrize("old, new, says", TIMING_MISTAKES, ids=[m[1].split("\n")[-1][:40] or m[0] for m in TIMING_MISTAKES])
+def test_a_timing_mistake_is_one_located_line(spec_dir, capsys, old, new, says):
+    _edit(spec_dir / "isa.toml", old, new)
+    err = _check(capsys, spec_dir)
+    assert "isa.toml: " in err and says in err, err
+
+
+def test_lpu_run_refuses_timing_numbers_a_parameter_override_makes_illegal(installed_spec, capsys, tmp_path):
+    """A timing expression legal in every named configuration (16 - BREGS: 14, 8, 0) but
+    negative for a legal override (BREGS = 32) is refused once the configuration is fixed."""
+    _edit(installed_spec / "isa.toml", 'mem_port = "1"', 'mem_port = "16 - BREGS"')
     prog = tmp_path / "p.s"
     prog.write_text(PROG)
-    err = _error(capsys, ["run", str(prog)])
-    assert "latency 'counter_read'" in err and "counter_read = 9 is not a cycle of `csrr` (0 .. 1" in err
+    assert main(["run", str(prog)]) == 0
+    capsys.readouterr()
+    err = _error(capsys, ["run", str(prog), "--param", "BREGS=32"])
+    assert "isa.toml: [timing]: field 'mem_port': '16 - BREGS' is -16 in configuration 'default+BREGS=32'" in err
