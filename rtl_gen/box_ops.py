@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from myhdl import ConcatSignal, always_comb, always_seq, block, instances
 
-from .box_datapath import W_HARD, W_MOV, W_SCALAR, W_SOFT, box_datapath
+from .box_datapath import W_HARD, W_MOV, W_SCALAR, W_SOFT, box_datapath, copy_bus
 from .config import RtlConfig, clog2
 from .control_units import BOX_UNIT, BOXMOVE_UNIT, MEM_UNIT, M, V, X
 from .signals import flag, s32, u32, uint
@@ -97,10 +97,10 @@ def box_ops(cfg: RtlConfig, clk, rst, v, x1, x2, base, trap, dm_rdata, beta_i, i
     @always_comb
     def control():
         u = v.unit
-        o = v.op
+        op = v.op
         beats = v.legal and not v.fault and (u == U_BOX or (u == U_BMV and (
-            o == V.MOV or o == V.SETLO or o == V.SETHI)))
-        words = v.legal and not v.fault and u == U_MEM and (o == M.LBX or o == M.SBX)
+            op == V.MOV or op == V.SETLO or op == V.SETHI)))
+        words = v.legal and not v.fault and u == U_MEM and (op == M.LBX or op == M.SBX)
         out.multi.next = beats or words
         out.last.next = (beats and beat == BEATS - 1) or (words and k == BOXW - 1) or not (beats or words)
         a_reg.next = v.rs1
@@ -118,48 +118,48 @@ def box_ops(cfg: RtlConfig, clk, rst, v, x1, x2, base, trap, dm_rdata, beta_i, i
         bd = False
         volume_op = False
         if v.legal and u == U_BOX:
-            if o == X.SOFT or o == X.HARD:
-                wmode.next = W_SOFT if o == X.SOFT else W_HARD
+            if op == X.SOFT or op == X.HARD:
+                wmode.next = W_SOFT if op == X.SOFT else W_HARD
                 lo_w = True
                 hi_w = True
                 every = True
                 bd = True
-            elif o == X.LVOL:
+            elif op == X.LVOL:
                 b_reg.next = v.rs1
                 volume_op = True
-            elif o == X.LCP or o == X.GECP:
+            elif op == X.LCP or op == X.GECP:
                 volume_op = True
         elif v.legal and u == U_BMV:
-            if o == V.MOV:
+            if op == V.MOV:
                 wmode.next = W_MOV
                 lo_w = True
                 hi_w = True
                 every = True
                 bd = True
-            elif o == V.SETLO or o == V.SETHI:
+            elif op == V.SETLO or op == V.SETHI:
                 a_reg.next = v.rd
                 lane_w.next = dim_lane_t
                 bd = True
                 if beat == dim_beat_t:
-                    lo_w = o == V.SETLO
-                    hi_w = o == V.SETHI
-            elif o == V.GETLO or o == V.GETHI:
+                    lo_w = op == V.SETLO
+                    hi_w = op == V.SETHI
+            elif op == V.GETLO or op == V.GETHI:
                 a_beat.next = dim_beat_t
                 a_lane.next = dim_lane_t
         elif v.legal and u == U_MEM:
-            if o == M.LBX:
+            if op == M.LBX:
                 wscalar.next = dm_rdata.signed()
                 lo_w = not side
                 hi_w = bool(side)
                 bd = True
-            elif o == M.SBX:
+            elif op == M.SBX:
                 a_reg.next = v.rs2
         want_lo.next = lo_w
         want_hi.next = hi_w
         all_lanes.next = every
         out.bd_we.next = bd
         vol.next = v.valid and volume_op
-        want_store.next = words and o == M.SBX
+        want_store.next = words and op == M.SBX
 
     @always_comb
     def enables():
@@ -172,8 +172,9 @@ def box_ops(cfg: RtlConfig, clk, rst, v, x1, x2, base, trap, dm_rdata, beta_i, i
     cap_lo, cap_hi = [uint(32) for _ in range(LANES)], [uint(32) for _ in range(LANES)]
     merges = [lane_merge(buses.we_lo, buses.w_lo, buses.a_lo, cap_lo[i], i) for i in range(LANES)] + \
              [lane_merge(buses.we_hi, buses.w_hi, buses.a_hi, cap_hi[i], i) for i in range(LANES)]
-    beat_lo = ConcatSignal(*reversed(cap_lo)) if LANES > 1 else cap_lo[0]
-    beat_hi = ConcatSignal(*reversed(cap_hi)) if LANES > 1 else cap_hi[0]
+    beat_lo, beat_hi = (uint(32 * LANES) for _ in range(2))  # plain wires: a ConcatSignal inside
+    beats_in = [copy_bus(ConcatSignal(*reversed(c)) if LANES > 1 else c[0], b)  # another reads as 0
+                for c, b in ((cap_lo, beat_lo), (cap_hi, beat_hi))]
     lo_next = ConcatSignal(beat_lo, tr_lo(32 * D, 32 * LANES)) if BEATS > 1 else beat_lo
     hi_next = ConcatSignal(beat_hi, tr_hi(32 * D, 32 * LANES)) if BEATS > 1 else beat_hi
     word_in = u32()

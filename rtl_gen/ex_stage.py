@@ -70,7 +70,7 @@ def ex_stage(cfg: RtlConfig, clk, rst, v, exmw, box, csr, mtvec, ex, fwd, redire
     @always_comb
     def decide():
         u = v.unit
-        o = v.op
+        op = v.op
         ipc = v.pc
         trap = False
         e_cause.next = 0
@@ -101,17 +101,17 @@ def ex_stage(cfg: RtlConfig, clk, rst, v, exmw, box, csr, mtvec, ex, fwd, redire
             e_value.next = alu_y
         elif u == U_BR:
             br = True
-            if o == B.EQ:
+            if op == B.EQ:
                 t = x1 == x2
-            elif o == B.NE:
+            elif op == B.NE:
                 t = x1 != x2
-            elif o == B.LT:
+            elif op == B.LT:
                 t = x1.signed() < x2.signed()
-            elif o == B.GE:
+            elif op == B.GE:
                 t = x1.signed() >= x2.signed()
-            elif o == B.LTU:
+            elif op == B.LTU:
                 t = x1 < x2
-            elif o == B.GEU:
+            elif op == B.GEU:
                 t = x1 >= x2
             if t:
                 e_next.next = e_target
@@ -119,29 +119,29 @@ def ex_stage(cfg: RtlConfig, clk, rst, v, exmw, box, csr, mtvec, ex, fwd, redire
         elif u == U_JMP:
             rd_we = True
             e_value.next = ipc + STEP
-            if o == J.JAL:
+            if op == J.JAL:
                 e_next.next = e_target
-            elif o == J.JALR:
+            elif op == J.JALR:
                 e_next.next = addr
                 redir = True
         elif u == U_MEM:
-            if o == M.LBX or o == M.SBX:
+            if op == M.LBX or op == M.SBX:
                 n = BOXW
             if addr[2:] != 0:
                 trap = True
                 e_tval.next = addr
-                e_cause.next = C_LMIS if (o == M.LW or o == M.LBX) else C_SMIS
+                e_cause.next = C_LMIS if (op == M.LW or op == M.LBX) else C_SMIS
             elif wordi + n > DMEM_WORDS:
                 trap = True
                 e_tval.next = addr
-                e_cause.next = C_LFLT if (o == M.LW or o == M.LBX) else C_SFLT
-            elif o == M.LW:
+                e_cause.next = C_LFLT if (op == M.LW or op == M.LBX) else C_SFLT
+            elif op == M.LW:
                 rd_we = True
                 e_late.next = LATE_LW
-            elif o == M.SW:
+            elif op == M.SW:
                 mem_one = True
         elif u == U_CSR:
-            if o == CS.READ:
+            if op == CS.READ:
                 if not csr.valid:
                     trap = True
                     e_cause.next = C_ILL
@@ -149,7 +149,7 @@ def ex_stage(cfg: RtlConfig, clk, rst, v, exmw, box, csr, mtvec, ex, fwd, redire
                 else:
                     rd_we = True
                     e_value.next = csr.rdata
-            elif o == CS.WRITE:
+            elif op == CS.WRITE:
                 if not csr.writable:
                     trap = True
                     e_cause.next = C_ILL
@@ -160,26 +160,26 @@ def ex_stage(cfg: RtlConfig, clk, rst, v, exmw, box, csr, mtvec, ex, fwd, redire
             rd_we = True
             e_late.next = LATE_NL
         elif u == U_BOX:
-            if o == X.LVOL:
+            if op == X.LVOL:
                 rd_we = True
                 e_late.next = LATE_LVOL
-            elif o == X.LCP:
+            elif op == X.LCP:
                 rd_we = True
                 e_late.next = LATE_LCP
-            elif o == X.GECP:
+            elif op == X.GECP:
                 gecp = True
-        elif u == U_BMV and o != V.MOV:
+        elif u == U_BMV and op != V.MOV:
             if x2 >= D:
                 trap = True
                 e_cause.next = C_DIM
                 e_tval.next = x2
-            elif o == V.GETLO:
+            elif op == V.GETLO:
                 rd_we = True
                 e_value.next = box.a_word_lo[32:]
-            elif o == V.GETHI:
+            elif op == V.GETHI:
                 rd_we = True
                 e_value.next = box.a_word_hi[32:]
-        elif u == U_SYS and o == SY.HALT:
+        elif u == U_SYS and op == SY.HALT:
             halt = True
             e_next.next = ipc
         if trap:
@@ -213,7 +213,7 @@ def ex_stage(cfg: RtlConfig, clk, rst, v, exmw, box, csr, mtvec, ex, fwd, redire
         e_gecp.next = gecp
         if mem_one:
             e_count.next = 1
-        elif u == U_MEM and o == M.SBX and v.legal and not v.fault and not trap:
+        elif u == U_MEM and op == M.SBX and v.legal and not v.fault and not trap:
             e_count.next = BOXW
         else:
             e_count.next = 0

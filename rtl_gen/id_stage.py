@@ -3,7 +3,8 @@ and the interlocks that hold an instruction here:
   late_use   EX holds a producer whose result is ready only in MW (lw, the scalar non-linear
              ops, blvol, blcp) and this instruction reads it;
   mem_port   this is lbx/sbx and EX holds lw/sw (one data-memory port, used by MW);
-  gecp       EX or MW holds bgecp, which resolves in MW;
+  gecp       EX holds bgecp, which resolves in MW (the instruction after it issues while
+             bgecp is in MW, unless bgecp redirects fetch there);
   ex_busy    EX holds a multi-cycle operation that is not in its last cycle.
 The ID/EX register is written here: loaded when the instruction issues, its operands
 refreshed with EX's forwarded values while EX holds the instruction."""
@@ -33,7 +34,7 @@ STALL_NONE, STALL_LATE_USE, STALL_MEM_PORT, STALL_GECP, STALL_EX_BUSY = range(5)
 def id_stage(cfg: RtlConfig, clk, rst, ifid, idex, rf, mw_byp, fwd, ex_done, redirect, go, obs,
              tables: DecodeTables, spec: Spec):
     """rf: register-file read data (x1, x2, x3 for the fields rs1, rs2, rd of ifid.insn);
-    mw_byp: MW's register write this cycle (we, rd, wd) and whether MW holds bgecp (gecp);
+    mw_byp: MW's register write this cycle (we, rd, wd);
     fwd: EX's forwarded operands (x1, x2, x3); go: ID issues to EX this cycle (out);
     obs: observation outputs (stall code; byp1..3: the read of x[rs1], x[rs2], x[rd field]
     took MW's value)."""
@@ -66,21 +67,21 @@ def id_stage(cfg: RtlConfig, clk, rst, ifid, idex, rf, mw_byp, fwd, ex_done, red
             (idex.unit == U_MEM and idex.op == M.LW) or idex.unit == U_NL or (
                 idex.unit == U_BOX and (idex.op == X.LVOL or idex.op == X.LCP)))
         reads = (rw.rs1 and rs1_f == idex.rd) or (rw.rs2 and rs2_f == idex.rd) or (rw.rd and rd_f == idex.rd)
-        obs.stall.next = STALL_NONE
+        obs.why.next = STALL_NONE
         if ifid.valid:
-            if (idex.valid and idex.legal and idex.unit == U_BOX and idex.op == X.GECP) or mw_byp.gecp:
-                obs.stall.next = STALL_GECP
+            if idex.valid and idex.legal and idex.unit == U_BOX and idex.op == X.GECP:
+                obs.why.next = STALL_GECP
             elif late and legal and reads:
-                obs.stall.next = STALL_LATE_USE
+                obs.why.next = STALL_LATE_USE
             elif lbx_sbx and idex.valid and idex.legal and idex.unit == U_MEM and (
                     idex.op == M.LW or idex.op == M.SW):
-                obs.stall.next = STALL_MEM_PORT
+                obs.why.next = STALL_MEM_PORT
             elif idex.valid and not ex_done:
-                obs.stall.next = STALL_EX_BUSY
+                obs.why.next = STALL_EX_BUSY
 
     @always_comb
     def issue():
-        go.next = ifid.valid and obs.stall == STALL_NONE and not redirect.valid
+        go.next = ifid.valid and obs.why == STALL_NONE and not redirect.valid
 
     @always_seq(clk.posedge, reset=rst)
     def register():

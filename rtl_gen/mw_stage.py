@@ -35,7 +35,7 @@ def dmem_port(cfg: RtlConfig, m, box, port):
 @block
 def mw_stage(cfg: RtlConfig, clk, rst, m, dm_rdata, lvol, lcp, mw, trace, named_cycle, halted, trapped, arch_pc):
     """m: the EX/MW register; dm_rdata: the data port's word; lvol/lcp: box stage 2's
-    totals; mw: MW's outputs (we, rd, wd: the register write; gecp; train, taken, mispred;
+    totals; mw: MW's outputs (we, rd, wd: the register write; train, taken, mispred;
     redirect (valid, target, stop)); trace: the rvfi_* ports (registered here); named_cycle:
     the cycle CSR; arch_pc: the architectural PC (next_pc of the last retirement)."""
     STEP = cfg.insn_bytes
@@ -75,7 +75,6 @@ def mw_stage(cfg: RtlConfig, clk, rst, m, dm_rdata, lvol, lcp, mw, trace, named_
         mw.we.next = m.valid and m.rd_we
         mw.rd.next = m.rd
         mw.wd.next = wd
-        mw.gecp.next = m.valid and m.gecp
 
     @always_comb
     def resolve():

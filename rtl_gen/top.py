@@ -86,12 +86,12 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
 
     # ID: decode, register read, interlocks
     rf = SimpleNamespace(x1=u32(), x2=u32(), x3=u32())
-    mw = SimpleNamespace(we=flag(), rd=uint(5), wd=u32(), gecp=flag(), train=flag(), taken=flag(),
+    mw = SimpleNamespace(we=flag(), rd=uint(5), wd=u32(), train=flag(), taken=flag(),
                          mispred=flag(), redirect=mw_redirect)
     fwd = SimpleNamespace(x1=u32(), x2=u32(), x3=u32())
     ex = SimpleNamespace(done=flag(), trap=flag(), cause=uint(8), tval=u32(), csr_we=flag(), train=flag(),
                          taken=flag(), retire=flag(), mispred=flag(), base=uint(30))
-    obs = SimpleNamespace(stall=uint(3), byp1=flag(), byp2=flag(), byp3=flag(), fwd1=flag(), fwd2=flag(),
+    obs = SimpleNamespace(why=uint(3), byp1=flag(), byp2=flag(), byp3=flag(), fwd1=flag(), fwd2=flag(),
                           fwd3=flag())
     sb = cfg.sreg_bits
     lsb = {n: spec.fields[n].slices[0][1] for n in ("rd", "rs1", "rs2")}
@@ -151,7 +151,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
 
     @always_comb
     def observe():
-        obs_stall.next = obs.stall
+        obs_stall.next = obs.why
         obs_flush.next = flush_bits
         obs_fwd.next = fwd_bits
         obs_bypass.next = byp_bits

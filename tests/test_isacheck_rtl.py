@@ -15,7 +15,7 @@ from isa_spec import load_spec, make_config
 from lpu.cli import main
 from rtl_gen import execute
 from rtl_gen.alu import ALU_UNIT, alu
-from rtl_gen.core_control import BOX_UNIT
+from rtl_gen.control_units import BOX_UNIT
 from rtl_gen.decode import decode_tables
 from rtl_gen.units import UNITS, RtlError, UnitOps
 
@@ -48,12 +48,12 @@ def test_an_execute_case_without_its_unit_operation_fails_isa_check(execute_line
     problems = [ln for ln in out.splitlines() if ln.startswith("  - ")]
     assert len(problems) == 1, out
     assert "'bcontain'" in problems[0] and "'contain'" in problems[0]
-    assert "rtl_gen/core_control.py does not implement" in problems[0]
+    assert "rtl_gen/box_ops.py does not implement" in problems[0]
     assert "X.CONTAIN" in problems[0]  # says which case to write
 
 
 def test_an_execute_case_without_its_unit_operation_fails_generation(execute_line_only, tmp_path, capsys):
-    with pytest.raises(RtlError, match="rtl_gen/core_control.py does not implement"):
+    with pytest.raises(RtlError, match="rtl_gen/box_ops.py does not implement"):
         decode_tables()
     assert main(["gen", "--config", "tiny", "-o", str(tmp_path / "rtl")]) != 0
     err = capsys.readouterr().err
@@ -65,7 +65,7 @@ def test_a_declared_operation_without_a_case_is_reported():
     decl = UnitOps("box", BOX_UNIT.file, (*BOX_UNIT.ops, "contain"), alias=BOX_UNIT.alias)
     assert decl.missing_cases() == ["contain"]
     assert BOX_UNIT.missing_cases() == []
-    # the alias matters: the ALU's ops are not read as `X.<op>` in core_control.py
+    # the alias matters: the ALU's ops are not read as `X.<op>` in box_ops.py
     assert UnitOps("alu", BOX_UNIT.file, ALU_UNIT.ops, alias="X").missing_cases() == list(ALU_UNIT.ops)
 
 
@@ -123,7 +123,7 @@ def _is_nothing(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) and not stmt.value.value
 
 
-@pytest.mark.parametrize("path", ["rtl_gen/alu.py", "rtl_gen/core_control.py", "rtl_gen/box_datapath.py"])
+@pytest.mark.parametrize("path", ["rtl_gen/alu.py", "rtl_gen/ex_stage.py", "rtl_gen/box_ops.py", "rtl_gen/box_datapath.py"])
 def test_no_case_chain_ends_in_a_catch_all_that_performs_an_operation(path):
     tree = ast.parse((ROOT / path).read_text())
     chains = [c for sel in ("op", "mode") for c in _chains(tree, sel)]

@@ -49,20 +49,22 @@ class Mutant:
 
 PLANTED = (
     Mutant("rounding", "the scalar phi unit truncates instead of rounding (flse, fsoftp)",
-           (Edit(r"^assign scalar_nl_unit\w*_phi_unit\w* = \(scalar_nl_unit\w*_phi_unit\w* \+ 1\);$",
+           (Edit(r"^assign mw_stage\w*_scalar_nl_unit\w*_phi_unit\w* = "
+                 r"\(mw_stage\w*_scalar_nl_unit\w*_phi_unit\w* \+ 1\);$",
                  "+ 1);", "+ 0);", last=True),)),
     Mutant("predictor_saturation", "the 2-bit predictor counter saturates at 2 instead of 3",
-           (Edit(r"predictor\w*_table\[predictor\w*_idx\] != 3\)", "!= 3)", "!= 2)"),)),
-    Mutant("missed_hazard", "an instruction whose destination is also its rs1 source does not write it",
-           (Edit(r"if \(\(regfile\w*_we && \(\w+ != 0\)\)\) begin", "!= 0))", "!= 0) && (ir[19:15] != ir[11:7]))"),)),
+           (Edit(r"predictor\w*_table\[predictor\w*_tidx\] != 3\)", "!= 3)", "!= 2)"),)),
+    Mutant("missed_hazard", "EX does not forward x[rs2] from MW: an instruction right after its producer reads "
+                            "the stale register",
+           (Edit(r"h = \(ex_stage\w*_src_ok && id_stage\w*_idex_reads2 &&", "_src_ok &&", "_src_ok && 1'b0 &&"),)),
     Mutant("trap_cause", "a misaligned load reports the store-misaligned cause",
            (Edit(r"\? 3 : 5;", "? 3 : 5;", "? 5 : 5;"),)),
     Mutant("lane_dropped", "box lane 1 never writes its box-register storage",
-           (Edit(r"lane_store1\w*_we_lo = \(c_box_we_lo && hit\);", "(c_box_we_lo && hit)", "1'b0"),
-            Edit(r"lane_store1\w*_we_hi = \(c_box_we_hi && hit\);", "(c_box_we_hi && hit)", "1'b0"))),
-    # FETCH goes to EXEC (3'b001) unless a record is on the trace port and ir still holds a
-    # branch: the first fetch after a branch repeats once. Nothing but the cycles changes.
+           (Edit(r"lane_store1\w*_we_lo = \(box_ops\w*_we_lo && hit\);", "_we_lo && hit)", "_we_lo && 1'b0)"),
+            Edit(r"lane_store1\w*_we_hi = \(box_ops\w*_we_hi && hit\);", "_we_hi && hit)", "_we_hi && 1'b0)"))),
+    # ID does not issue while EX holds a conditional branch: the instruction after a correctly
+    # predicted branch enters EX a cycle late. Nothing but the cycles changes.
     Mutant("extra_stall", "an extra stall cycle after every conditional branch (only the timing check sees it)",
-           (Edit(r"^\s+core_control\w*_c_goto = 3'b001;$", "3'b001;",
-                 f"((rvfi_valid && (s_unit == {BRANCH_UNIT})) ? 3'b000 : 3'b001);"),)),
+           (Edit(r"^assign go = \(ifid_valid && \(obs_why == 0\) && \(!redirect_valid\)\);$", "(!redirect_valid));",
+                 f"(!redirect_valid) && !(id_stage0_idex_valid && (id_stage0_idex_unit == {BRANCH_UNIT})));"),)),
 )
