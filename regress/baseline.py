@@ -19,7 +19,8 @@ Format (format = FORMAT):
           "params": {"D": .., "LANES": .., ...},
           "synth": {"cells": int, "flops": int, "latches": int,
                     "ltp": int | null,          # null: not measured, "ltp_note" says why
-                    "seconds": float, "ltp_note": str (optional)},
+                    "seconds": float,            # wall time of the Yosys run
+                    "ltp_note": str (optional), "ltp_from" / "ltp_to": the path's ends (optional)},
           "programs": {
             "<program>": {"instructions": int, "cycles": int, "branches": int,
                           "mispred": int, "traps": int}
@@ -209,7 +210,7 @@ def _write(path: Path, data: dict) -> None:
     data = {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
     text = json.dumps(data, indent=1)
     # one line per innermost object (a program's figures, params, synth): greppable, diffable
-    text = re.sub(r"\{\n\s*([^{}\[\]]*?)\n\s*\}", lambda m: "{" + re.sub(r"\n\s*", " ", m.group(1)) + "}", text)
+    text = re.sub(r"\{\n\s*([^{}]*?)\n\s*\}", lambda m: "{" + re.sub(r"\n\s*", " ", m.group(1)) + "}", text)
     path.write_text(text + "\n", encoding="utf-8")
 
 
@@ -232,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("config")
     s.add_argument("stats", type=Path)
     s.add_argument("--ltp-note", default=None, help="ltp not measured: why (records ltp as null)")
+    s.add_argument("--ltp-text", type=Path, default=None, help="Yosys's ltp output: records the path's ends")
     args = p.parse_args(argv)
     data = _read_or_new(args.file)
     data["commit"] = args.commit or _git_commit()
@@ -256,8 +258,14 @@ def main(argv: list[str] | None = None) -> int:
         synth["seconds"] = st.get("seconds")
         if args.ltp_note:
             synth["ltp_note"] = args.ltp_note
+        if args.ltp_text and not args.ltp_note:
+            nodes = re.findall(r"^\s*\d+: (\S+(?: \[\d+\])?)", args.ltp_text.read_text(), flags=re.M)
+            if nodes:
+                synth["ltp_from"], synth["ltp_to"] = nodes[0], nodes[-1]
         c["synth"] = synth
-        data["yosys"] = {"version": st["yosys"], "command": st["command"]}
+        # the script with the file name instead of the path relative to its working directory
+        command = re.sub(r"read_verilog -defer \S+;", "read_verilog -defer lpu_top.v;", st["command"])
+        data["yosys"] = {"version": st["yosys"], "command": command}
     _write(args.file, data)
     print(f"wrote {args.file}")
     return 0
