@@ -25,7 +25,9 @@ Format (format = FORMAT):
             "<program>": {"instructions": int, "cycles": int, "branches": int,
                           "mispred": int, "traps": int}
           },
-          "totals": {"instructions": .., "cycles": .., "branches": .., "mispred": .., "traps": ..}
+          "totals": {"instructions": .., "cycles": .., "branches": .., "mispred": .., "traps": ..},
+          "synth_note": str,       # only without "synth": why it was not measured
+          "synth_estimate": {..}   # optional, without "synth": cheaper word-level figures, not comparable
         }
       }
     }
@@ -36,7 +38,7 @@ random job runs it). instructions = the instret counter at halt (retired, traps 
 cycles = the cycle counter at halt (golden_model/timing.py, exact against the multi-cycle
 RTL's counter), branches / mispred = the counters of those names, traps = trapping
 instructions (they cost cycles but do not count in instret). A config's "synth" is absent
-when it was not measured."""
+when it was not measured (its "synth_note" says why)."""
 
 from __future__ import annotations
 
@@ -126,6 +128,8 @@ def problems(data) -> list[str]:
         if progs and c.get("totals") != totals:
             out.append(f"{name}: totals {c.get('totals')} are not the sum of its programs {totals}")
         synth = c.get("synth")
+        if synth is None and not c.get("synth_note"):
+            out.append(f"{name}: no synth figures and no synth_note says why")
         if synth is not None:
             if not isinstance(synth, dict) or not all(_count(synth.get(k)) for k in SYNTH_FIGURES):
                 out.append(f"{name}: synth needs counts {', '.join(SYNTH_FIGURES)}")

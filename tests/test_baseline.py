@@ -39,6 +39,7 @@ def test_figures_are_consistent(baseline):
             assert f["mispred"] <= f["branches"] <= f["instructions"], (name, pname)
         assert c["totals"] == {k: sum(f[k] for f in c["programs"].values()) for k in FIGURES}
         s = c.get("synth")
+        assert s is not None or c["synth_note"], name
         if s is not None:
             assert s["latches"] == 0 and 0 < s["flops"] < s["cells"]
             assert s["ltp"] is None and s["ltp_note"] or 0 < s["ltp"] < s["cells"]
