@@ -13,7 +13,10 @@ run, so that the ratio holds on a noisy machine.
 - hardware: EX cycles per box operation and per whole-box load/store as D and LANES vary (the
   spec's pipeline timing rules, isa.toml [timing]: back to back, independent ones take that
   many cycles each; the RTL's cycle counter is checked against them at every retirement),
-  and, without --quick, Yosys cell counts of tiny and default.
+  and, without --quick, Yosys cells, flop bits and longest path of tiny and default next to
+  the multi-cycle core's (regress/baseline_multicycle.json).
+- pipeline: cycles against the multi-cycle core, prediction accuracy, measured penalties and
+  box throughput (regress/bench_pipeline.py).
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from pathlib import Path
 from isa_spec import Config, Spec, make_config
 from isa_spec.errors import ConfigError
 from isa_spec.timing import timing_table
+
+from .bench_pipeline import bench_pipeline
+from .bench_pipeline import table as pipeline_table
 
 BARE_SOURCE = Path(__file__).resolve().parent.parent / "verif" / "bare" / "bare_harness.cpp"
 MAX_CYCLES = 500_000
@@ -185,14 +191,22 @@ def bench_hardware(spec: Spec, quick: bool, echo) -> dict:
             grid.append({"D": d, "LANES": lanes, "box_op": ex["bint"], "lbx": ex["lbx"], "sbx": ex["sbx"]})
     out: dict = {"latency": grid, "yosys": {}}
     if not quick:
-        from verif.build import synth_stats
+        from verif.build import synth_path_figures
 
+        from .baseline import load_baseline
+
+        base = load_baseline()["configs"]
         for name in ("tiny", "default"):
             c = make_config(spec, name)
             with tempfile.TemporaryDirectory(prefix="lpu-synth-") as tmp:
-                s = synth_stats(c, Path(tmp))
-            out["yosys"][name] = {"cells": s.cells, "flops": s.flops, "latches": s.latches}
-            echo(f"  yosys {name}: {s.cells} cells, {s.flops} flop bits")
+                s = synth_path_figures(c, Path(tmp))
+            row = {"cells": s.cells, "flops": s.flops, "latches": s.latches, "ltp": s.ltp}
+            then = base.get(name, {}).get("synth")
+            if then:
+                row["multicycle"] = {k: then[k] for k in ("cells", "flops", "latches", "ltp")}
+                row["ltp_ratio"] = then["ltp"] / s.ltp if then.get("ltp") else None
+            out["yosys"][name] = row
+            echo(f"  yosys {name}: {s.cells} cells, {s.flops} flop bits, longest path {s.ltp} cells")
     return out
 
 
@@ -213,6 +227,8 @@ def run_bench(spec: Spec, opts: BenchOptions) -> dict:
     result["scaling"] = bench_scaling(opts.quick, echo)
     echo("hardware ...", flush=True)
     result["hardware"] = bench_hardware(spec, opts.quick, echo)
+    echo("pipeline (cycles against the multi-cycle baseline, penalties, box throughput) ...", flush=True)
+    result["pipeline"] = bench_pipeline(spec, opts.quick, echo)
     return result
 
 
@@ -233,5 +249,9 @@ def table(r: dict) -> list[str]:
     lines.append("cycles per box operation (D x LANES): " + ", ".join(
         f"D{x['D']}/L{x['LANES']}={x['box_op']}" for x in r["hardware"]["latency"]))
     for n, y in r["hardware"]["yosys"].items():
-        lines.append(f"yosys {n}: {y['cells']:,} cells, {y['flops']:,} flop bits, {y['latches']} latches")
-    return lines
+        was = y.get("multicycle")
+        lines.append(f"yosys {n}: {y['cells']:,} cells, {y['flops']:,} flop bits, {y['latches']} latches, "
+                     f"longest path {y['ltp']} cells"
+                     + (f" (multi-cycle core: {was['cells']:,} cells, {was['flops']:,} flop bits, longest path "
+                        f"{was['ltp']})" if was else ""))
+    return lines + pipeline_table(r["pipeline"])

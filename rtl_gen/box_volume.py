@@ -69,7 +69,7 @@ def box_volume(cfg: RtlConfig, clk, rst, stage, beta_i, beta_v, ibeta_v, lvol, l
     @always_comb
     def results():
         lcp_wide.next = sat_i - sat_b
-        lvol.next = sat_b[32:]
-        lcp.next = lcp_sat[32:]
+        lvol.next = sat_b
+        lcp.next = lcp_sat
 
     return instances()

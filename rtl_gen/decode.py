@@ -117,7 +117,10 @@ def _or2(a, b, y):
 
 @block
 def rom(idx, out, table: tuple[int, ...]):
-    """out = table[idx] (a constant table, converted to a case statement)."""
+    """out = table[idx] (a constant table, converted to a case statement). Padded with zeros to
+    every value idx can take: MyHDL's simulation may evaluate it on a transient index."""
+    table = tuple(table) + (0,) * ((1 << len(idx)) - len(table))
+
     @always_comb
     def comb():
         out.next = table[idx]

@@ -56,3 +56,34 @@ def test_bench_quick_json_is_pure_json_with_the_tracked_ratios(tmp_path):
     doc = json.loads(p.stdout)   # progress and tables go to stderr
     assert doc["closure"]["ratio"] > 1 and 0 < doc["sim"]["ratio_vs_bare"] < 1
     assert json.loads((tmp_path / "bench.json").read_text()) == doc
+
+
+def test_pipeline_figures_come_from_runs_and_match_the_rules():
+    from regress.bench_pipeline import bench_box_throughput, bench_loop_accuracy, bench_penalties
+
+    default = make_config(SPEC, "default")
+    t = timing_table(SPEC, default)
+    pen = bench_penalties(SPEC, default)
+    # measured as the difference between two runs; docs/pipeline.md rules 2c, 2e, 5
+    assert pen["mispredicted branch"] == pen["jalr"] == t.mispredict_penalty
+    assert pen["load-use"] == t.late_use
+    assert pen["bgecp, predicted right"] == t.gecp_resolve
+    assert pen["bgecp, mispredicted"] == t.gecp_resolve + t.mispredict_penalty
+    # a counted loop's branch: wrong while the counter (reset weakly not taken) first sees a
+    # taken branch, right from then on, and wrong at the exit
+    loop = bench_loop_accuracy(SPEC, default, n=50)
+    assert loop["branches"] == 50 and loop["mispred"] == 2
+    for row in bench_box_throughput(SPEC):
+        assert row["dims_per_cycle"] == row["LANES"], row   # the pipelined box unit's goal
+
+
+def test_cycle_ratios_against_the_multicycle_baseline_are_measured_on_the_same_programs():
+    from regress.baseline import load_baseline
+    from regress.bench_pipeline import bench_cpi
+
+    cpi = bench_cpi(SPEC, ("tiny",))["tiny"]
+    base = load_baseline()["configs"]["tiny"]
+    assert cpi["programs"] == len(base["programs"])
+    assert cpi["multicycle"]["instructions"] == cpi["pipelined"]["instructions"]   # same programs, same work
+    assert cpi["ratio"] == pytest.approx(cpi["multicycle"]["cycles"] / cpi["pipelined"]["cycles"])
+    assert cpi["cpi_pipelined"] < cpi["cpi_multicycle"]

@@ -23,7 +23,7 @@ from golden_model.boxops import BoxOps, Temps
 from golden_model.nonlinear import NonLinearUnits
 from golden_model.ops import SEMANTICS
 from isa_spec import load_spec, make_config
-from rtl_gen.box_lane import box_consts, box_lane, logvol_term, soft_offset
+from rtl_gen.box_lane import box_consts, lane_intersect, lane_volume, logvol_term, soft_offset
 from rtl_gen.config import RtlConfig
 from rtl_gen.nl_units import exp_unit, ln_unit, lnphi_unit, phi_unit
 from rtl_gen.rom_init import ROM_INIT_REASON, ROM_INIT_RULES, convert
@@ -290,8 +290,10 @@ def _lane_top(cfg):
     @block
     def lane_top(lo_a, hi_a, lo_b, hi_b, beta_i, ibeta_i, beta_v, ibeta_v, int_lo, int_hi, term_int, term_b):
         sh, lnbv = _s32(), _s32()
+        # box stages 1 and 2 back to back, without the register between them
         return (box_consts(cfg, beta_i, beta_v, sh, lnbv),
-                box_lane(cfg, lo_a, hi_a, lo_b, hi_b, beta_i, ibeta_i, ibeta_v, sh, lnbv, int_lo, int_hi, term_int, term_b))
+                lane_intersect(cfg, lo_a, hi_a, lo_b, hi_b, beta_i, ibeta_i, int_lo, int_hi),
+                lane_volume(cfg, int_lo, int_hi, lo_b, hi_b, ibeta_v, sh, lnbv, term_int, term_b))
     return lane_top
 
 

@@ -106,6 +106,14 @@ def synth_stats(config: Config, workdir: Path):
     return synthesize(ensure_rtl(config) / f"{TOP_NAME}.v", TOP_NAME, Path(workdir))
 
 
+def synth_path_figures(config: Config, workdir: Path):
+    """Cells, flop bits, latches and the longest topological path (rtl_gen.synth.PathStats,
+    the command of LPU_BRIEF section 10) of the configuration's generated RTL."""
+    from rtl_gen.synth import synth_path_stats
+
+    return synth_path_stats(ensure_rtl(config) / f"{TOP_NAME}.v", TOP_NAME, Path(workdir))
+
+
 def rtl_mismatch(rtl_dir: Path, config: Config) -> str | None:
     """Why a given RTL directory does not fit `config` (its manifest's port widths differ from
     the configuration's, which the verification top is generated from), or None. Without a
