@@ -1,5 +1,6 @@
 """The box operations in EX (box stage 1), datapath and control together: which registers
 each operation reads on the lane stores' ports A and B, what it writes, for how many beats,
+its scalar result (and whether MW completes it), whether it takes a dimension index,
 its lbx/sbx word transfers, the registered beat that box stage 2 (rtl_gen/box_volume.py, in
 MW) turns into log volumes, and the capture of what it wrote for the trace port.
 
@@ -16,6 +17,7 @@ from .box_datapath import W_HARD, W_MOV, W_SCALAR, W_SOFT, box_datapath, copy_bu
 from .config import RtlConfig, clog2
 from .control_units import BOX_UNIT, BOXMOVE_UNIT, MEM_UNIT, M, V, X
 from .signals import flag, s32, u32, uint
+from .stage_regs import LATE_LCP, LATE_LVOL, LATE_NONE
 from .units import UNITS
 from .wiring import low_bits
 
@@ -30,7 +32,8 @@ def box_stage_bundle(cfg: RtlConfig) -> SimpleNamespace:
 
 def box_ex_bundle(cfg: RtlConfig) -> SimpleNamespace:
     """What the box operations tell EX (all combinational, for the instruction in EX)."""
-    return SimpleNamespace(multi=flag(), last=flag(), bd_we=flag(), payload=uint(64 * cfg.D),
+    return SimpleNamespace(multi=flag(), last=flag(), bd_we=flag(), payload=uint(64 * cfg.D), dim=flag(),
+                           rd_we=flag(), value=u32(), late=uint(3), gecp=flag(),
                            a_word_lo=s32(), a_word_hi=s32(), dm_we=flag(),
                            dm_addr=uint(clog2(cfg.DMEM_WORDS)), dm_wdata=u32())
 
@@ -117,6 +120,10 @@ def box_ops(cfg: RtlConfig, clk, rst, v, x1, x2, base, trap, dm_rdata, beta_i, i
         every = False
         bd = False
         volume_op = False
+        out.dim.next = False
+        out.rd_we.next = False
+        out.late.next = LATE_NONE
+        out.gecp.next = False
         if v.legal and u == U_BOX:
             if op == X.SOFT or op == X.HARD:
                 wmode.next = W_SOFT if op == X.SOFT else W_HARD
@@ -127,8 +134,15 @@ def box_ops(cfg: RtlConfig, clk, rst, v, x1, x2, base, trap, dm_rdata, beta_i, i
             elif op == X.LVOL:
                 b_reg.next = v.rs1
                 volume_op = True
-            elif op == X.LCP or op == X.GECP:
+                out.rd_we.next = True
+                out.late.next = LATE_LVOL
+            elif op == X.LCP:
                 volume_op = True
+                out.rd_we.next = True
+                out.late.next = LATE_LCP
+            elif op == X.GECP:
+                volume_op = True
+                out.gecp.next = True
         elif v.legal and u == U_BMV:
             if op == V.MOV:
                 wmode.next = W_MOV
@@ -137,6 +151,7 @@ def box_ops(cfg: RtlConfig, clk, rst, v, x1, x2, base, trap, dm_rdata, beta_i, i
                 every = True
                 bd = True
             elif op == V.SETLO or op == V.SETHI:
+                out.dim.next = True
                 a_reg.next = v.rd
                 lane_w.next = dim_lane_t
                 bd = True
@@ -144,6 +159,8 @@ def box_ops(cfg: RtlConfig, clk, rst, v, x1, x2, base, trap, dm_rdata, beta_i, i
                     lo_w = op == V.SETLO
                     hi_w = op == V.SETHI
             elif op == V.GETLO or op == V.GETHI:
+                out.dim.next = True
+                out.rd_we.next = True
                 a_beat.next = dim_beat_t
                 a_lane.next = dim_lane_t
         elif v.legal and u == U_MEM:
@@ -160,6 +177,13 @@ def box_ops(cfg: RtlConfig, clk, rst, v, x1, x2, base, trap, dm_rdata, beta_i, i
         out.bd_we.next = bd
         vol.next = v.valid and volume_op
         want_store.next = words and op == M.SBX
+
+    @always_comb
+    def results():
+        if v.unit == U_BMV and v.op == V.GETHI:
+            out.value.next = out.a_word_hi[32:]
+        else:
+            out.value.next = out.a_word_lo[32:]
 
     @always_comb
     def enables():

@@ -15,7 +15,6 @@ from .signals import flag, sint, uint
 from .units import UNITS, RtlError
 
 REG_FIELDS = ("rd", "rs1", "rs2")
-WRITTEN = ("rd", "bd")   # operands an instruction writes; its other register operands are read
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,6 @@ class DecodeTables:
     xcheck: dict[str, tuple[int, ...]]       # field -> 1 if it holds a scalar register
     bcheck: dict[str, tuple[int, ...]]       # field -> 1 if it holds a box register
     xread: dict[str, tuple[int, ...]]        # field -> 1 if the instruction reads that x register
-    xwrite: tuple[int, ...]                  # 1 if the instruction writes x[rd]
 
     def iid(self, name: str) -> int:
         return self.names.index(name)
@@ -48,7 +46,7 @@ def decode_tables(spec: Spec | None = None) -> DecodeTables:
     xcheck = {f: [] for f in REG_FIELDS}
     bcheck = {f: [] for f in REG_FIELDS}
     xread = {f: [] for f in REG_FIELDS}
-    xwrite = []
+    written = spec.timing.written_operands   # operands an instruction writes; its other registers are read
     for n in names:
         ins = spec.instructions[n]
         sel = 0
@@ -62,9 +60,8 @@ def decode_tables(spec: Spec | None = None) -> DecodeTables:
         for f in REG_FIELDS:
             xcheck[f].append(int(any(o.kind == "xreg" and o.field.name == f for o in ins.operands)))
             bcheck[f].append(int(any(o.kind == "breg" and o.field.name == f for o in ins.operands)))
-            xread[f].append(int(any(o.kind == "xreg" and o.field.name == f and o.name not in WRITTEN
+            xread[f].append(int(any(o.kind == "xreg" and o.field.name == f and o.name not in written
                                     for o in ins.operands)))
-        xwrite.append(int(any(o.kind == "xreg" and o.name in WRITTEN for o in ins.operands)))
     return DecodeTables(
         names=names,
         masks=tuple(spec.instructions[n].mask_bits for n in names),
@@ -74,7 +71,7 @@ def decode_tables(spec: Spec | None = None) -> DecodeTables:
         imm_kinds=tuple(kinds), imm_sel=tuple(imm_sel),
         xcheck={f: tuple(v) for f, v in xcheck.items()},
         bcheck={f: tuple(v) for f, v in bcheck.items()},
-        xread={f: tuple(v) for f, v in xread.items()}, xwrite=tuple(xwrite),
+        xread={f: tuple(v) for f, v in xread.items()},
     )
 
 
@@ -166,8 +163,8 @@ def field_value(ir, y, slices, signed: bool):
 def decoder(cfg: RtlConfig, ir, legal, unit, op, imm, has_imm, tables: DecodeTables, spec: Spec, rw=None):
     """Combinational decode of ir: legal (a match, registers within the configured files),
     instruction id, unit and op codes (rtl_gen/execute.py), and the selected immediate.
-    rw (optional: ID's hazard detection) gets flags rd, rs1, rs2 (the instruction reads the x
-    register in that field) and writes (it writes x[rd])."""
+    rw (optional: ID's hazard detection) gets flags rd, rs1, rs2: the instruction reads the x
+    register in that field."""
     n = len(tables.names)
     hits = [flag() for _ in range(n)]
     match_insts = [matcher(ir, hits[i], tables.masks[i], tables.matches[i]) for i in range(n)]
@@ -195,7 +192,6 @@ def decoder(cfg: RtlConfig, ir, legal, unit, op, imm, has_imm, tables: DecodeTab
         checks.append((ir(msb + 1, lsb), xs, bs))
     if rw is not None:
         roms += [rom(id_any, getattr(rw, f), tables.xread[f]) for f in REG_FIELDS]
-        roms.append(rom(id_any, rw.writes, tables.xwrite))
     (rd_v, xrd, brd), (rs1_v, xrs1, brs1), (rs2_v, xrs2, brs2) = checks
     sregs, bregs = cfg.SREGS, cfg.BREGS
 

@@ -13,9 +13,9 @@ from isa_spec import load_spec
 
 from .alu import alu
 from .config import RtlConfig
-from .control_units import CS, SY, B, J, M, V, X
+from .control_units import CS, SY, B, J, M
 from .signals import flag, u32, uint
-from .stage_regs import LATE_LCP, LATE_LVOL, LATE_LW, LATE_NL, LATE_NONE
+from .stage_regs import LATE_LW, LATE_NL, LATE_NONE
 from .units import UNITS
 
 
@@ -34,7 +34,7 @@ def forward(src_ok, src_rd, src_value, reads, idx, value, y, hit):
 def ex_stage(cfg: RtlConfig, clk, rst, v, exmw, box, csr, mtvec, ex, fwd, redirect, obs):
     """v: ID/EX; exmw: EX/MW (written here, read for forwarding); box: box_ex_bundle; csr:
     the CSR file's read side (rdata, valid, writable); ex: EX's outputs (done, trap, cause,
-    tval, csr_we, train, taken, retire, mispred, base); fwd: forwarded operands (x1..x3)."""
+    tval, csr_we, train, taken, retire, mispred, base, late); fwd: forwarded operands (x1..x3)."""
     spec = load_spec()
     cause = {t.name: t.code for t in spec.traps.values()}
     C_ILL, C_FETCH, C_LMIS, C_LFLT, C_SMIS, C_SFLT, C_DIM = (cause[n] for n in (
@@ -159,26 +159,16 @@ def ex_stage(cfg: RtlConfig, clk, rst, v, exmw, box, csr, mtvec, ex, fwd, redire
         elif u == U_NL:
             rd_we = True
             e_late.next = LATE_NL
-        elif u == U_BOX:
-            if op == X.LVOL:
-                rd_we = True
-                e_late.next = LATE_LVOL
-            elif op == X.LCP:
-                rd_we = True
-                e_late.next = LATE_LCP
-            elif op == X.GECP:
-                gecp = True
-        elif u == U_BMV and op != V.MOV:
-            if x2 >= D:
+        elif u == U_BOX or u == U_BMV:   # the box operations' cases are in box_ops.py
+            if box.dim and x2 >= D:
                 trap = True
                 e_cause.next = C_DIM
                 e_tval.next = x2
-            elif op == V.GETLO:
-                rd_we = True
-                e_value.next = box.a_word_lo[32:]
-            elif op == V.GETHI:
-                rd_we = True
-                e_value.next = box.a_word_hi[32:]
+            else:
+                rd_we = bool(box.rd_we)
+                e_value.next = box.value
+                e_late.next = box.late
+                gecp = bool(box.gecp)
         elif u == U_SYS and op == SY.HALT:
             halt = True
             e_next.next = ipc
@@ -217,6 +207,10 @@ def ex_stage(cfg: RtlConfig, clk, rst, v, exmw, box, csr, mtvec, ex, fwd, redire
             e_count.next = BOXW
         else:
             e_count.next = 0
+
+    @always_comb
+    def late_result():   # ID's late_use interlock: the x result of this instruction is ready in MW
+        ex.late.next = v.valid and e_rd_we and e_late != LATE_NONE
 
     @always_comb
     def trap_values():

@@ -20,27 +20,27 @@ from isa_spec import Spec
 from .config import RtlConfig
 from .control_units import BOX_UNIT, MEM_UNIT, M, X
 from .decode import DecodeTables, decoder
-from .scalar_nl import SCALAR_NL_UNIT
 from .signals import flag, u32, uint
 from .units import UNITS
 from .wiring import field_bits
 
-U_MEM, U_NL, U_BOX = (UNITS.index(u.unit) for u in (MEM_UNIT, SCALAR_NL_UNIT, BOX_UNIT))
+U_MEM, U_BOX = (UNITS.index(u.unit) for u in (MEM_UNIT, BOX_UNIT))
 # observation port codes (docs/rtl_ports.md): why ID did not issue this cycle
 STALL_NONE, STALL_LATE_USE, STALL_MEM_PORT, STALL_GECP, STALL_EX_BUSY = range(5)
 
 
 @block
-def id_stage(cfg: RtlConfig, clk, rst, ifid, idex, rf, mw_byp, fwd, ex_done, redirect, go, obs,
+def id_stage(cfg: RtlConfig, clk, rst, ifid, idex, rf, mw_byp, fwd, ex_done, ex_late, redirect, go, obs,
              tables: DecodeTables, spec: Spec):
     """rf: register-file read data (x1, x2, x3 for the fields rs1, rs2, rd of ifid.insn);
     mw_byp: MW's register write this cycle (we, rd, wd);
-    fwd: EX's forwarded operands (x1, x2, x3); go: ID issues to EX this cycle (out);
+    fwd: EX's forwarded operands (x1, x2, x3); ex_done: EX's instruction is in its last cycle;
+    ex_late: its x result is ready only in MW; go: ID issues to EX this cycle (out);
     obs: observation outputs (stall code; byp1..3: the read of x[rs1], x[rs2], x[rd field]
     took MW's value)."""
     legal, has_imm = flag(), flag()
     unit, op, imm = uint(len(idex.unit)), uint(5), u32()
-    rw = SimpleNamespace(rd=flag(), rs1=flag(), rs2=flag(), writes=flag())
+    rw = SimpleNamespace(rd=flag(), rs1=flag(), rs2=flag())
     dec = decoder(cfg, ifid.insn, legal, unit, op, imm, has_imm, tables, spec, rw)
     lsb = {n: spec.fields[n].slices[0][1] for n in ("rd", "rs1", "rs2")}
     rd_f, rs1_f, rs2_f = uint(5), uint(5), uint(5)
@@ -63,15 +63,12 @@ def id_stage(cfg: RtlConfig, clk, rst, ifid, idex, rf, mw_byp, fwd, ex_done, red
     @always_comb
     def interlock():
         lbx_sbx.next = legal and unit == U_MEM and (op == M.LBX or op == M.SBX)
-        late = idex.valid and idex.writes and idex.rd != 0 and (
-            (idex.unit == U_MEM and idex.op == M.LW) or idex.unit == U_NL or (
-                idex.unit == U_BOX and (idex.op == X.LVOL or idex.op == X.LCP)))
         reads = (rw.rs1 and rs1_f == idex.rd) or (rw.rs2 and rs2_f == idex.rd) or (rw.rd and rd_f == idex.rd)
         obs.why.next = STALL_NONE
         if ifid.valid:
             if idex.valid and idex.legal and idex.unit == U_BOX and idex.op == X.GECP:
                 obs.why.next = STALL_GECP
-            elif late and legal and reads:
+            elif ex_late and legal and reads:
                 obs.why.next = STALL_LATE_USE
             elif lbx_sbx and idex.valid and idex.legal and idex.unit == U_MEM and (
                     idex.op == M.LW or idex.op == M.SW):
@@ -104,7 +101,6 @@ def id_stage(cfg: RtlConfig, clk, rst, ifid, idex, rf, mw_byp, fwd, ex_done, red
             idex.reads1.next = rw.rs1
             idex.reads2.next = rw.rs2
             idex.reads3.next = rw.rd
-            idex.writes.next = rw.writes and legal
             idex.pred.next = ifid.pred
             idex.counter.next = ifid.counter
         else:

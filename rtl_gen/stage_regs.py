@@ -49,7 +49,6 @@ class IdEx:
     reads1: SignalType      # the instruction reads x[rs1] / x[rs2] / x[rd field]
     reads2: SignalType
     reads3: SignalType
-    writes: SignalType      # the instruction writes x[rd]
     pred: SignalType
     counter: SignalType
 
@@ -57,7 +56,7 @@ class IdEx:
     def make(cls) -> IdEx:
         ub = clog2(len(UNITS))
         return cls(flag(), u32(), u32(), flag(), flag(), uint(ub), uint(5), u32(), flag(), uint(5), uint(5),
-                   uint(5), u32(), u32(), u32(), flag(), flag(), flag(), flag(), flag(), uint(2))
+                   uint(5), u32(), u32(), u32(), flag(), flag(), flag(), flag(), uint(2))
 
 
 @dataclass

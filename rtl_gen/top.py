@@ -90,7 +90,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
                          mispred=flag(), redirect=mw_redirect)
     fwd = SimpleNamespace(x1=u32(), x2=u32(), x3=u32())
     ex = SimpleNamespace(done=flag(), trap=flag(), cause=uint(8), tval=u32(), csr_we=flag(), train=flag(),
-                         taken=flag(), retire=flag(), mispred=flag(), base=uint(30))
+                         taken=flag(), retire=flag(), mispred=flag(), base=uint(30), late=flag())
     obs = SimpleNamespace(why=uint(3), byp1=flag(), byp2=flag(), byp3=flag(), fwd1=flag(), fwd2=flag(),
                           fwd3=flag())
     sb = cfg.sreg_bits
@@ -100,7 +100,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
     x_idx = [field_bits(ifid.insn, lsb["rd"], rd_x), field_bits(ifid.insn, lsb["rs1"], rs1_x),
              field_bits(ifid.insn, lsb["rs2"], rs2_x), low_bits(mw.rd, wr_x)]
     xregs = regfile(cfg, clk, rst, rs1_x, rs2_x, rd_x, rf.x1, rf.x2, rf.x3, mw.we, wr_x, mw.wd, dbg_idx, dbg_x)
-    decode = id_stage(cfg, clk, rst, ifid, idex, rf, mw, fwd, ex.done, redirect, go, obs, tables, spec)
+    decode = id_stage(cfg, clk, rst, ifid, idex, rf, mw, fwd, ex.done, ex.late, redirect, go, obs, tables, spec)
 
     # CSRs (read and written in EX; trap registers written by a trap taken in EX)
     named = {n: u32(v.reset if isinstance(v.reset, int) else getattr(cfg, v.reset)) for n, v in spec.csrs.items()}
