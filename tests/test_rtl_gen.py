@@ -67,5 +67,5 @@ def test_tiny_synthesizes_without_latches(tmp_path):
     st = synthesize(rtl / f"{TOP_NAME}.v", TOP_NAME, tmp_path)
     assert st.latches == 0 and st.problems == []
     assert st.cells > 1000 and st.flops > 500
-    assert {"if_stage/decoder", "id_stage/decoder", "ex_stage", "mw_stage", "box_ops/box_datapath/lane_intersect",
-            "box_volume/lane_volume"} <= set(st.per_block), sorted(st.per_block)
+    assert {"if_stage", "id_stage", "ex_stage", "mw_stage", "box_ops", "box_volume"} <= set(st.per_block), \
+        sorted(st.per_block)

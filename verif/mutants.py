@@ -66,5 +66,5 @@ PLANTED = (
     # predicted branch enters EX a cycle late. Nothing but the cycles changes.
     Mutant("extra_stall", "an extra stall cycle after every conditional branch (only the timing check sees it)",
            (Edit(r"^assign go = \(ifid_valid && \(obs_why == 0\) && \(!redirect_valid\)\);$", "(!redirect_valid));",
-                 f"(!redirect_valid) && !(id_stage0_idex_valid && (id_stage0_idex_unit == {BRANCH_UNIT})));"),)),
+                 f"(!redirect_valid) && !(obs_ex_valid && (id_stage0_idex_unit == {BRANCH_UNIT})));"),)),
 )
