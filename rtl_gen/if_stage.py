@@ -20,11 +20,12 @@ U_BR, U_JMP, U_BOX = (UNITS.index(u.unit) for u in (BRANCH_UNIT, JUMP_UNIT, BOX_
 
 
 @block
-def if_stage(cfg: RtlConfig, clk, rst, pc, word, counter, taken, ifid, accept, redirect,
+def if_stage(cfg: RtlConfig, clk, rst, pc, word, counter, taken, ifid, accept, redirect, fetching,
              tables: DecodeTables, spec: Spec):
     """pc: the fetch address (drives imem and the predictor); word: imem[pc]; counter/taken:
     the predictor at pc; ifid: the IF/ID register (written here); accept: ID takes IF/ID's
-    content this cycle; redirect: a Redirect bundle."""
+    content this cycle; redirect: a Redirect bundle; fetching (out): IF fetches this cycle
+    (fetch has not been stopped by halt)."""
     STEP, ISH = cfg.insn_bytes, cfg.insn_shift
     IMEM_BYTES = cfg.insn_bytes * cfg.IMEM_WORDS
     legal, has_imm_unused = flag(), flag()
@@ -43,6 +44,10 @@ def if_stage(cfg: RtlConfig, clk, rst, pc, word, counter, taken, ifid, accept, r
             next_pc.next = pc + (imm << ISH)
         else:
             next_pc.next = pc + STEP
+
+    @always_comb
+    def fetch_state():
+        fetching.next = not stopped
 
     @always_seq(clk.posedge, reset=rst)
     def fetch():

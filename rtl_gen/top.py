@@ -49,7 +49,8 @@ def top_ports(cfg: RtlConfig) -> dict[str, Signal]:
         "rvfi_halt": flag(), "rvfi_cycle": u32(),   # the cycle CSR's value in the retirement cycle
         # observation port (docs/rtl_ports.md): this cycle's stall, flushes and forwards
         "obs_stall": uint(3), "obs_flush": uint(2), "obs_fwd": uint(3), "obs_bypass": uint(3),
-        "obs_ex_valid": flag(), "obs_ex_pc": u32(),
+        "obs_mispred": uint(2), "obs_ex_valid": flag(), "obs_ex_pc": u32(), "obs_id_valid": flag(),
+        "obs_id_pc": u32(), "obs_if_valid": flag(), "obs_if_pc": u32(),
     }
 
 
@@ -64,7 +65,8 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
             rvfi_rd_we, rvfi_rd_addr, rvfi_rd_wdata, rvfi_bd_we, rvfi_bd_addr, rvfi_bd_lo, rvfi_bd_hi,
             rvfi_mem_we, rvfi_mem_addr, rvfi_mem_count, rvfi_mem_wdata, rvfi_csr_we, rvfi_csr_addr,
             rvfi_csr_wdata, rvfi_br_valid, rvfi_br_pred, rvfi_br_taken, rvfi_br_counter, rvfi_halt, rvfi_cycle,
-            obs_stall, obs_flush, obs_fwd, obs_bypass, obs_ex_valid, obs_ex_pc):
+            obs_stall, obs_flush, obs_fwd, obs_bypass, obs_mispred, obs_ex_valid, obs_ex_pc, obs_id_valid,
+            obs_id_pc, obs_if_valid, obs_if_pc):
     spec = load_spec()
     tables = decode_tables(spec)
     D, LANES = cfg.D, cfg.LANES
@@ -82,7 +84,8 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
                        host_imem_we, host_imem_addr, host_imem_wdata)
     train, train_pc, train_taken = flag(), u32(), flag()
     pred = predictor(cfg, clk, rst, pc, counter, pred_taken, train, train_pc, train_taken)
-    fetch = if_stage(cfg, clk, rst, pc, word, counter, pred_taken, ifid, accept, redirect, tables, spec)
+    fetching = flag()
+    fetch = if_stage(cfg, clk, rst, pc, word, counter, pred_taken, ifid, accept, redirect, fetching, tables, spec)
 
     # ID: decode, register read, interlocks
     rf = SimpleNamespace(x1=u32(), x2=u32(), x3=u32())
@@ -148,6 +151,7 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
     fwd_bits = ConcatSignal(obs.fwd3, obs.fwd2, obs.fwd1)
     byp_bits = ConcatSignal(obs.byp3, obs.byp2, obs.byp1)
     flush_bits = ConcatSignal(mw_redirect.valid, ex_redirect.valid)
+    mispred_bits = ConcatSignal(mw.mispred, ex.mispred)
 
     @always_comb
     def observe():
@@ -155,8 +159,13 @@ def lpu_top(cfg: RtlConfig, clk, rst, halted, trapped, host_imem_we, host_imem_a
         obs_flush.next = flush_bits
         obs_fwd.next = fwd_bits
         obs_bypass.next = byp_bits
+        obs_mispred.next = mispred_bits
         obs_ex_valid.next = idex.valid
         obs_ex_pc.next = idex.pc
+        obs_id_valid.next = ifid.valid
+        obs_id_pc.next = ifid.pc
+        obs_if_valid.next = fetching
+        obs_if_pc.next = pc
 
     # debug reads (the host, after the core halts)
     b_dbg_reg, dbg_reg, dbg_dim, dbg_beat, dbg_lane = uint(cfg.breg_bits), uint(16), uint(16), uint(16), uint(16)

@@ -63,7 +63,8 @@ def _observe(source: str, cycles: int = 40) -> list[dict]:
                 clk.next = 0
                 yield delay(5)
                 seen.append({k: int(ports[f"obs_{k}"].val) for k in ("stall", "flush", "fwd", "bypass", "ex_valid",
-                                                                     "ex_pc")} | {"halted": int(ports["halted"].val)})
+                                                                     "ex_pc", "mispred", "id_valid", "id_pc",
+                                                                     "if_valid", "if_pc")} | {"halted": int(ports["halted"].val)})
                 clk.next = 1
                 yield delay(5)
             raise StopSimulation
@@ -93,6 +94,12 @@ t:      lw x6, 0(x0)       # pc 24
     assert any(o["fwd"] == 0b011 and p == 12 for o, p in zip(obs, ex_pcs, strict=True))
     flushes = [p for o, p in zip(obs, ex_pcs, strict=True) if o["flush"] & 1]
     assert flushes[0] == 16                                # the branch redirects from EX
+    first = next(o for o in obs if o["flush"] & 1)
+    # its wrong path: ID holds pc 20, IF fetches pc 24 (predicted not taken), and it is a misprediction
+    assert (first["mispred"], first["id_valid"], first["id_pc"], first["if_valid"], first["if_pc"]) == (1, 1, 20, 1, 24)
+    last = [o for o in obs if o["flush"] & 1][-1]
+    assert last["mispred"] == 0                            # halt stops fetch: a redirect, not a misprediction
+    assert obs[-1]["if_valid"] == 0                        # and IF fetches nothing after it
     assert 20 not in ex_pcs                                # the wrong-path instruction never reaches EX
     assert all(o["stall"] in (STALL_NONE, STALL_LATE_USE, STALL_MEM_PORT, STALL_GECP, STALL_EX_BUSY) for o in obs)
     assert obs[-1]["halted"] == 1

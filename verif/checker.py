@@ -26,7 +26,7 @@ from isa_spec.disassembler import disassemble
 from .coverage import CoverageModel, pre_state
 from .harness import ProgramRun
 from .retire import RtlRetire, compare, diff_states, model_fields
-from .tb_top import TraceLayout
+from .tb_top import TraceLayout, obs_layout, port_widths
 
 HISTORY = 8
 
@@ -43,9 +43,11 @@ def _line(rec) -> str:
 
 
 class ProgramChecker:
-    def __init__(self, spec: Spec, config: Config, layout: TraceLayout, max_cycles: int):
+    def __init__(self, spec: Spec, config: Config, layout: TraceLayout, max_cycles: int,
+                 obs_layout: TraceLayout | None = None):
         self.spec, self.config, self.layout, self.max_cycles = spec, config, layout, max_cycles
-        self.coverage = CoverageModel(spec, config)
+        self.obs_layout = obs_layout or obs_layout_of(spec, config)
+        self.coverage = CoverageModel(spec, config, uarch=True)
         self._pack = {n: (lsb, (1 << w) - 1) for n, lsb, w in layout.fields}
 
     def expected(self, rec) -> int | None:
@@ -71,7 +73,7 @@ class ProgramChecker:
         iss.load_program(text, [to_s32(v) for v in data])
         history: deque = deque(maxlen=HISTORY)
         sample, expected = self.coverage.sample, self.expected
-        retired = 0
+        retired, records = 0, []
         for raw in run.trace:
             if iss.state.halted:
                 return retired, f"the RTL retired pc {self.layout.unpack(raw)['pc']:#x} after the model halted"
@@ -80,11 +82,13 @@ class ProgramChecker:
             if expected(rec) != raw:
                 return retired, self._mismatch(rec, raw, history)
             history.append(rec)
+            records.append(rec)
             sample(rec, pre)
             retired += 1
         if not iss.state.halted:
             return retired, (f"the RTL halted at pc {run.state['pc']:#x}, the model has not (it is at "
                              f"pc {iss.state.pc:#x})")
+        self.coverage.sample_uarch(text, run.obs, self.obs_layout, records)
         want = iss.state.snapshot()
         want["dmem"] = list(iss.state.dmem)
         problems = diff_states(want, run.state)
@@ -104,6 +108,10 @@ class ProgramChecker:
                 f"  instruction: {_line(rec).strip()}\n"
                 + "".join(f"  {p}\n" for p in problems)
                 + f"  last {len(history)} retired:\n{last}")
+
+
+def obs_layout_of(spec: Spec, config: Config) -> TraceLayout:
+    return obs_layout(port_widths(config, spec))
 
 
 _WORKER: ProgramChecker | None = None

@@ -40,6 +40,10 @@ Bins that cannot be hit are kept (with zero hits) but excluded from holes and pe
 
 Hazard distances count retirements (trapping instructions included) between the writer
 and the reader: 0 means back to back.
+
+With `uarch=True` (the RTL testbench's model) the pipeline's bins (uarch/...) follow, sampled
+from the observation port by `sample_uarch` (verif/uarch_coverage.py lists them and their
+exclusions); the golden model alone cannot hit them, so the ISS-only closure leaves them out.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from isa_spec import Config, Spec, load_spec
 from isa_spec.params import validate_params
 
 from .generator import UNPREDICTED_CSR, box_operators, imm_range, instruction_roles
+from .uarch_coverage import UarchSampler, uarch_bins
 from .value_classes import box_classes, compare_sources, result_bins, result_hits
 
 __all__ = ["CoverageModel", "PreState", "box_classes", "merge", "pre_state"]
@@ -123,8 +128,8 @@ def reg_buckets(prefix: str) -> tuple[str, str, str]:
 class CoverageModel:
     """Hit counts (numpy int64) over the bins listed in the module docstring."""
 
-    def __init__(self, spec: Spec, config: Config):
-        self.spec, self.config = spec, config
+    def __init__(self, spec: Spec, config: Config, uarch: bool = False):
+        self.spec, self.config, self.uarch = spec, config, uarch
         self.names: list[str] = []
         self.reasons: dict[str, str] = {}
         self.index: dict[str, int] = {}
@@ -187,6 +192,9 @@ class CoverageModel:
         self.compares = compare_sources(spec, roles)
         for n, b in result_bins(spec, self.compares):
             self._bin(b, retires(n))
+        self._uarch = UarchSampler(spec, config, roles) if uarch else None
+        for b, why in uarch_bins(spec, config, roles) if uarch else ():
+            self._bin(b, why)
         self.hits = np.zeros(len(self.names), dtype=np.int64)
         self.possible = np.array([n not in self.reasons for n in self.names], dtype=bool)
         self._covered = 0
@@ -326,6 +334,18 @@ class CoverageModel:
         if record.b_write is not None:
             self._last_write[("breg", record.b_write[0])] = record.order
 
+    def sample_uarch(self, text: list[int], obs: list[int], layout, records: list) -> None:
+        """Count one program's pipeline events: its observation log (records in `layout`,
+        verif/tb_top.obs_layout) and its retirement records. An event outside the bins (one
+        the spec's roles say cannot happen) is not counted: the checker's compare reports
+        its effects."""
+        if self._uarch is None:
+            raise ValueError("this coverage model has no micro-architectural bins (uarch=False)")
+        for b in (*self._uarch.observed(text, obs, layout), *self._uarch.retired(records)):
+            i = self.index.get(b)
+            if i is not None:
+                self._hit(i)
+
     # ---- results ----
 
     @property
@@ -351,7 +371,7 @@ class CoverageModel:
 
     def to_json(self) -> str:
         return json.dumps({"format": "lpu-functional-coverage", "version": 1, "config": self.config.name,
-                           "params": self.config.as_dict(),
+                           "params": self.config.as_dict(), "uarch": self.uarch,
                            "hits": {n: int(h) for n, h in zip(self.names, self.hits, strict=True)}})
 
     @classmethod
@@ -361,7 +381,7 @@ class CoverageModel:
             raise ValueError("not an LPU functional coverage file (format field)")
         spec = spec or load_spec()
         validate_params(spec, doc["params"])
-        model = cls(spec, Config(doc["config"], tuple(sorted(doc["params"].items()))))
+        model = cls(spec, Config(doc["config"], tuple(sorted(doc["params"].items()))), bool(doc.get("uarch")))
         unknown = sorted(set(doc["hits"]) - set(model.index))
         if unknown:
             raise ValueError(f"coverage file has bins the spec does not define: {', '.join(unknown[:5])}")
@@ -386,7 +406,7 @@ def merge(a: CoverageModel, b: CoverageModel) -> CoverageModel:
     if a.names != b.names or a.config.as_dict() != b.config.as_dict():
         raise ValueError(f"cannot merge coverage of different bins or parameters "
                          f"({a.config.name} vs {b.config.name})")
-    out = CoverageModel(a.spec, a.config)
+    out = CoverageModel(a.spec, a.config, a.uarch)
     out.hits = a.hits + b.hits
     out._recount()
     return out

@@ -8,13 +8,13 @@ over the final state; ProgramPort then reads the new lines of both logs in bulk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cocotb.triggers import RisingEdge
 
 from isa_spec import Config, Spec
-from verif.tb_top import DATA_FILE, STATE_FILE, TEXT_FILE, TRACE_FILE, parse_state, port_widths, trace_layout
+from verif import tb_top
 
 
 @dataclass
@@ -27,6 +27,7 @@ class ProgramRun:
     state: dict
     cycles: int
     timed_out: bool
+    obs: list[int] = field(default_factory=list)   # observation-port records (obs_layout), event cycles
 
 
 class _Log:
@@ -48,8 +49,10 @@ class ProgramPort:
     def __init__(self, dut, spec: Spec, config: Config, workdir: Path | None = None):
         self.dut, self.spec, self.config = dut, spec, config
         self.workdir = Path(workdir or Path.cwd())
-        self.layout = trace_layout(port_widths(config, spec))
-        self._trace, self._state = _Log(self.workdir / TRACE_FILE), _Log(self.workdir / STATE_FILE)
+        widths = tb_top.port_widths(config, spec)
+        self.layout, self.obs_layout = tb_top.trace_layout(widths), tb_top.obs_layout(widths)
+        self._trace, self._state = _Log(self.workdir / tb_top.TRACE_FILE), _Log(self.workdir / tb_top.STATE_FILE)
+        self._obs = _Log(self.workdir / tb_top.OBS_FILE)
         self._req = 0
 
     def start(self, text: list[int], data: list[int], max_cycles: int) -> None:
@@ -58,8 +61,8 @@ class ProgramPort:
         n = len(data)
         while n and not data[n - 1] & 0xFFFFFFFF:
             n -= 1
-        (self.workdir / TEXT_FILE).write_text("".join(f"{w & 0xFFFFFFFF:08x}\n" for w in text))
-        (self.workdir / DATA_FILE).write_text("".join(f"{w & 0xFFFFFFFF:08x}\n" for w in data[:n]))
+        (self.workdir / tb_top.TEXT_FILE).write_text("".join(f"{w & 0xFFFFFFFF:08x}\n" for w in text))
+        (self.workdir / tb_top.DATA_FILE).write_text("".join(f"{w & 0xFFFFFFFF:08x}\n" for w in data[:n]))
         d = self.dut
         d.tb_text_words.value = len(text)
         d.tb_data_words.value = n
@@ -74,10 +77,11 @@ class ProgramPort:
     def collect(self) -> ProgramRun:
         """Call right after `done`: the records and the state dump of the program that ended."""
         trace = [int(s, 16) for s in self._trace.new_lines()]
-        state = parse_state([int(s, 16) for s in self._state.new_lines()], self.spec, self.config)
+        state = tb_top.parse_state([int(s, 16) for s in self._state.new_lines()], self.spec, self.config)
         d = self.dut
         state["halted"], state["trapped"] = bool(int(d.tb_halted.value)), bool(int(d.tb_trapped.value))
-        return ProgramRun(trace, state, int(d.tb_cycles.value), bool(int(d.tb_timeout.value)))
+        obs = [int(s, 16) for s in self._obs.new_lines()]
+        return ProgramRun(trace, state, int(d.tb_cycles.value), bool(int(d.tb_timeout.value)), obs)
 
     async def run(self, text: list[int], data: list[int], max_cycles: int) -> ProgramRun:
         self.start(text, data, max_cycles)

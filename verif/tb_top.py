@@ -10,6 +10,8 @@ the same documented ports (docs/rtl_ports.md):
 - logs every retirement of the trace port to TRACE_FILE, one hex record per line, in a
   canonical form: fields whose valid bit is clear are zero (as RVFI specifies), so that a
   record compares with the golden model's as one integer;
+- logs the observation port to OBS_FILE in every running cycle with a pipeline event (a
+  stall, flush, forward or bypass), with the cycle number (OBS_PORTS, obs_layout);
 - after the halt, walks the debug port over the whole architectural state (DUMP_SECTIONS)
   and appends one hex word per line to STATE_FILE;
 - pulses `tb_done`.
@@ -32,7 +34,12 @@ TB_NAME = "lpu_tb"
 CLOCK_NS = 10
 PUBLIC = "/*verilator public_flat_rw*/"
 TEXT_FILE, DATA_FILE = "lpu_text.hex", "lpu_data.hex"
-TRACE_FILE, STATE_FILE = "lpu_trace.hex", "lpu_state.hex"
+TRACE_FILE, STATE_FILE, OBS_FILE = "lpu_trace.hex", "lpu_state.hex", "lpu_obs.hex"
+# The observation-port fields logged per event cycle (docs/rtl_ports.md), after the cycle number.
+OBS_PORTS = ("stall", "flush", "mispred", "fwd", "bypass", "ex_valid", "ex_pc", "id_valid", "id_pc",
+             "if_valid", "if_pc")
+OBS_EVENTS = ("stall", "flush", "fwd", "bypass")   # a cycle is logged when one of these is non-zero
+OBS_CYCLE_BITS = 32
 DESIGN_INPUTS = ("clk", "rst", "host_imem_we", "host_imem_addr", "host_imem_wdata", "host_dmem_we",
                  "host_dmem_addr", "host_dmem_wdata", "dbg_sel", "dbg_idx")
 # A field that is meaningful only when its valid bit is set: field -> valid bit.
@@ -70,16 +77,24 @@ def port_widths(config: Config, spec: Spec) -> dict[str, int]:
     return {name: len(sig) for name, sig in top_ports(RtlConfig.from_config(config, spec)).items()}
 
 
-def trace_layout(widths: dict[str, int]) -> TraceLayout:
-    from verif.retire import TRACE_PORTS
-
-    total = sum(widths[f"rvfi_{n}"] for n in TRACE_PORTS)
+def _layout(named: list[tuple[str, int]]) -> TraceLayout:
+    total = sum(w for _, w in named)
     fields, top = [], total
-    for n in TRACE_PORTS:
-        w = widths[f"rvfi_{n}"]
+    for n, w in named:
         top -= w
         fields.append((n, top, w))
     return TraceLayout(tuple(fields), total)
+
+
+def trace_layout(widths: dict[str, int]) -> TraceLayout:
+    from verif.retire import TRACE_PORTS
+
+    return _layout([(n, widths[f"rvfi_{n}"]) for n in TRACE_PORTS])
+
+
+def obs_layout(widths: dict[str, int]) -> TraceLayout:
+    """The observation log's record: the cycle number, then the OBS_PORTS fields."""
+    return _layout([("cycle", OBS_CYCLE_BITS)] + [(n, widths[f"obs_{n}"]) for n in OBS_PORTS])
 
 
 def dump_sections(spec: Spec, config: Config) -> list[tuple[str, int, list[int]]]:
@@ -131,7 +146,7 @@ def _canonical(widths: dict[str, int], config: Config) -> tuple[list[str], list[
 
 def render(spec: Spec, config: Config) -> str:
     widths = port_widths(config, spec)
-    layout = trace_layout(widths)
+    layout, obs = trace_layout(widths), obs_layout(widths)
     decls, parts = _canonical(widths, config)
     sections = dump_sections(spec, config)
     n_dump = sum(len(idx) for _, _, idx in sections)
@@ -169,9 +184,10 @@ def render(spec: Spec, config: Config) -> str:
         f"    reg [31:0] data_buf [0:{2 ** aw_d - 1}];",
         f"    reg [2:0] dump_sel [0:{n_dump - 1}];",
         f"    reg [15:0] dump_idx [0:{n_dump - 1}];",
-        "    integer fd_trace, fd_state, k;",
+        "    integer fd_trace, fd_state, fd_obs, k;",
         "    initial begin",
         f'        fd_trace = $fopen("{TRACE_FILE}", "w");',
+        f'        fd_obs = $fopen("{OBS_FILE}", "w");',
         f'        fd_state = $fopen("{STATE_FILE}", "w");',
     ]
     base = 0
@@ -189,11 +205,15 @@ def render(spec: Spec, config: Config) -> str:
         "    reg [2:0] st;",
         "    reg req_seen;",
         "    reg [31:0] i;",
+        f"    wire [{obs.width - 1}:0] obs_record = {{i[{OBS_CYCLE_BITS - 1}:0], "
+        + ", ".join(f"obs_{n}" for n in OBS_PORTS) + "};",
+        "    wire obs_event = " + " || ".join(f"(obs_{n} != 0)" for n in OBS_EVENTS) + ";",
         "    initial begin st = S_IDLE; req_seen = 1'b0; i = 0; rst = 1'b1; host_imem_we = 1'b0; host_dmem_we = 1'b0;",
         "        tb_done = 1'b0; tb_timeout = 1'b0; tb_cycles = 0; tb_halted = 1'b0; tb_trapped = 1'b0; end",
         "    always @(*) begin dbg_sel = dump_sel[i]; dbg_idx = dump_idx[i]; end",
         "    always @(posedge clk) begin",
         "        if (rvfi_valid) $fwrite(fd_trace, \"%h\\n\", trace_record);",
+        "        if (st == S_RUN && obs_event) $fwrite(fd_obs, \"%h\\n\", obs_record);",
         "        tb_done <= 1'b0;",
         "        host_imem_we <= 1'b0;",
         "        host_dmem_we <= 1'b0;",
@@ -230,7 +250,7 @@ def render(spec: Spec, config: Config) -> str:
         "        S_DUMP: begin",
         "            $fwrite(fd_state, \"%h\\n\", dbg_rdata);",
         f"            if (i == {n_dump - 1}) begin",
-        "                $fflush(fd_trace); $fflush(fd_state);",
+        "                $fflush(fd_trace); $fflush(fd_state); $fflush(fd_obs);",
         "                i <= 0; tb_done <= 1'b1; st <= S_IDLE;",
         "            end else i <= i + 1;",
         "        end",

@@ -109,9 +109,18 @@ def spec_anchor(bin_name: str) -> str:
 
 def _model_for(spec: Spec, doc: dict, where: Path) -> CoverageModel:
     try:
-        return CoverageModel(spec, Config(doc["config"], tuple(sorted(doc["params"].items()))))
+        return CoverageModel(spec, Config(doc["config"], tuple(sorted(doc["params"].items()))),
+                             uarch=bool(doc.get("uarch")))
     except (KeyError, ValueError) as exc:
         raise CoverageDataError(f"{where}: not a usable coverage file ({exc})") from None
+
+
+def with_uarch(model: CoverageModel) -> CoverageModel:
+    """The model with the pipeline's bins added (they follow the architectural ones)."""
+    out = CoverageModel(model.spec, model.config, uarch=True)
+    out.hits[:len(model.hits)] = model.hits
+    out._recount()
+    return out
 
 
 def collect_runs(db: ResultsDB, run_ids: list[int], spec: Spec) -> RunCoverage:
@@ -137,6 +146,8 @@ def collect_runs(db: ResultsDB, run_ids: list[int], spec: Spec) -> RunCoverage:
                     cc = configs[row["config"]] = ConfigCoverage(row["config"], _model_for(spec, doc, f))
                 if doc["params"] != cc.model.config.as_dict():
                     raise CoverageDataError(f"{f}: parameters differ from the other {row['config']} tests")
+                if doc.get("uarch") and not cc.model.uarch:
+                    cc.model = with_uarch(cc.model)
                 idx = cc.model.index
                 hits = np.zeros_like(cc.model.hits)
                 for n, h in doc["hits"].items():

@@ -13,7 +13,8 @@ class LpuCoverage(uvm_subscriber):
     def build_phase(self):
         from verif.coverage import CoverageModel
 
-        self.model = CoverageModel(ConfigDB().get(self, "", "spec"), ConfigDB().get(self, "", "config"))
+        self.model = CoverageModel(ConfigDB().get(self, "", "spec"), ConfigDB().get(self, "", "config"),
+                                   uarch=True)
         self.out = ConfigDB().get(self, "", "coverage_out")
         ConfigDB().set(None, "*", "coverage_model", self.model)  # coverage-driven sequences read it
 

@@ -28,8 +28,9 @@ class _Input(uvm_subscriber):
 class LpuScoreboard(uvm_component):
     def build_phase(self):
         db = ConfigDB()
-        checker = ProgramChecker(db.get(self, "", "spec"), db.get(self, "", "config"),
-                                 db.get(self, "", "program_port").layout, db.get(self, "", "max_cycles"))
+        port = db.get(self, "", "program_port")
+        checker = ProgramChecker(db.get(self, "", "spec"), db.get(self, "", "config"), port.layout,
+                                 db.get(self, "", "max_cycles"), port.obs_layout)
         # LPU_CHECK_WORKERS=0 checks inline (one process: easier to debug)
         self.pool = CheckerPool(checker, int(os.environ.get("LPU_CHECK_WORKERS", "1")))
         self.program_in = _Input("program_in", self, self.start_program)
