@@ -27,7 +27,6 @@ from .types import (
     Predictor,
     RegFile,
     Spec,
-    Timing,
     Trap,
 )
 
@@ -200,6 +199,7 @@ def _entries(file: str, doc: dict, section: str, sch: schema.Schema, what: str):
 
 
 def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
+    from .timing_loader import check_timing_names, load_timing  # it reads the helpers above
     file = _rel(isa_file)
     doc = _read_toml(isa_file)
     for key in doc:
@@ -315,7 +315,7 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
                 reset_pc=isa["reset_pc"], fields=fields, operands=operands, regfiles=regfiles,
                 formats=formats, nonlinear=nonlinear, constants=constants, csrs=csrs,
                 traps=traps, predictor=predictor, params=params, configs=configs,
-                config_summaries=summaries, classes={}, timing=_load_timing(file, doc, params, operands))
+                config_summaries=summaries, classes={}, timing=load_timing(file, doc, params, operands))
 
     for n, d in _entries(file, doc, "bounds", schema.BOUND, "bound"):
         spec.bounds[n] = dict(d)
@@ -338,7 +338,7 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
             spec.instructions[ins.name] = ins
             all_instrs.append(ins)
     _check_conflicts(all_instrs)
-    _check_timing_names(file, spec)
+    check_timing_names(file, spec)
     # Configs are checked with the same validator the CLI uses.
     from .params import validate_params
     for cname, values in configs.items():
@@ -353,70 +353,6 @@ def load_spec_from(isa_file: Path, instruction_dir: Path) -> Spec:
         for i, ex in enumerate(ins.examples):
             check_example(spec, ins, i, ex)
     return spec
-
-
-def _load_timing(file: str, doc: dict, params: dict, operands: dict) -> Timing:
-    """[timing] and [timing.ex_cycles] (docs/pipeline.md): keys, expressions and name lists; the
-    names of instructions and classes are checked once those are loaded (_check_timing_names)."""
-    from .timing import check_expression, expression_names
-
-    sec = _section(file, doc, "timing")
-    check_entry(file, "[timing]", sec, schema.TIMING)
-    known = expression_names(params)
-
-    def expression(entry: str, key: str, expr) -> str:
-        if not isinstance(expr, str):
-            raise SpecError(file, entry, key, f"must be a string expression, got {expr!r}")
-        try:
-            check_expression(expr, known)
-        except ValueError as exc:
-            raise SpecError(file, entry, key, str(exc)) from None
-        return expr
-
-    def names(key: str) -> tuple[str, ...]:
-        seen: list[str] = []
-        for n in sec[key]:
-            if not isinstance(n, str) or not n:
-                raise SpecError(file, "[timing]", key, f"{n!r} is not a name")
-            if n in seen:
-                raise SpecError(file, "[timing]", key, f"'{n}' is listed twice")
-            seen.append(n)
-        return tuple(seen)
-
-    numbers = {k: expression("[timing]", k, sec[k]) for k in schema.TIMING_NUMBERS}
-    ex = sec["ex_cycles"]
-    for k in schema.TIMING_EX_SPECIAL:
-        if k not in ex:
-            raise SpecError(file, "[timing.ex_cycles]", k, "missing (required)")
-    ex_cycles = {k: expression("[timing.ex_cycles]", k, v) for k, v in ex.items()}
-    stages = names("stages")
-    if not stages:
-        raise SpecError(file, "[timing]", "stages", "must name the pipeline's stages")
-    written = names("written_operands")
-    for n in written:
-        if n not in operands:
-            raise SpecError(file, "[timing]", "written_operands", f"'{n}' is no operand (known: {', '.join(operands)})")
-    return Timing(stages=stages, numbers=numbers, ex_cycles=ex_cycles, written_operands=written,
-                  lists={k: names(k) for k in schema.TIMING_NAME_LISTS})
-
-
-def _check_timing_names(file: str, spec: Spec) -> None:
-    """Every name in a [timing] list and every [timing.ex_cycles] key is an instruction or a class."""
-    def known(n: str) -> bool:
-        return n in spec.instructions or n in spec.classes
-
-    for key, names in spec.timing.lists.items():
-        for n in names:
-            if not known(n):
-                raise SpecError(file, "[timing]", key, f"'{n}' names no instruction or class")
-    for n in spec.timing.lists["resolve_in_mw"]:
-        for ins in spec.instructions.values():
-            if (ins.name == n or ins.iclass == n) and not ins.conditional:
-                raise SpecError(file, "[timing]", "resolve_in_mw", f"'{ins.name}' is not a conditional branch")
-    for n in spec.timing.ex_cycles:
-        if n not in schema.TIMING_EX_SPECIAL and not known(n):
-            raise SpecError(file, "[timing.ex_cycles]", n,
-                            f"names no instruction, class or one of {', '.join(schema.TIMING_EX_SPECIAL)}")
 
 
 @functools.lru_cache(maxsize=1)
