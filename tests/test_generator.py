@@ -1,4 +1,4 @@
-"""The constrained-random program generator (verif/generator.py) on the ISS."""
+"""The constrained-random program generator (verif/generator/) on the ISS."""
 
 import hashlib
 import os

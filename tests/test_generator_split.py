@@ -1,6 +1,6 @@
 """The generator package gives the programs the single-module generator gave.
 
-tests/data/generator_programs.json was saved from `verif/generator.py` at commit 44e2464,
+tests/data/generator_programs.json was saved from `verif/generator.py` at commit 44e2464 (in 6780020),
 before it was split into the package `verif/generator/` (issue 15, item 3): a sha256 per
 program (assembly, text words, data image and trap sites) for configs tiny, default and
 wide, seeds 0..7 of `generate` under `Knobs.uniform` and seeds 0..2 of `generate_targeted`

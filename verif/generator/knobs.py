@@ -1,0 +1,82 @@
+"""What the closure loop steers (Knobs), a targeted item (Target) and the result
+(GeneratedProgram)."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+from isa_spec import Spec
+
+from .names import BOX_CLASSES, HAZARDS, IMM_CLASSES, PATTERNS
+
+
+@dataclass
+class Knobs:
+    """What the closure loop steers. Weights need not sum to 1; zero disables."""
+
+    instr_weights: dict[str, float]
+    box_class_weights: dict[str, float]
+    hazard_weights: dict[str, float]      # HAZARDS: distance 0..4 or "none"
+    imm_class_weights: dict[str, float]   # IMM_CLASSES
+    trap_weights: dict[str, float]        # spec trap names
+    csr_weights: dict[str, float]         # spec CSR names
+    pattern_weights: dict[str, float]     # PATTERNS: data-dependent branch outcome patterns
+    length: int = 40                      # items per program (IMEM may end it earlier)
+    loop_prob: float = 0.08
+    loop_iterations: tuple[int, int] = (2, 6)
+    illegal_prob: float = 0.03            # illegal encodings
+    trap_prob: float = 0.04               # other deliberate traps
+    temp_prob: float = 0.04               # temperature CSR writes
+    inconsistent_temp_prob: float = 0.15
+    value_prob: float = 0.08              # corner values loaded into registers
+    zero_reg_prob: float = 0.1            # x0 as an operand
+    # Targeted items only (verif/targets.py); empty or None leaves random generation unchanged.
+    reg_pins: dict[str, tuple[int, ...]] = field(default_factory=dict)  # operand -> allowed indices
+    branch_outcome: str | None = None     # "taken" / "not_taken": operand values proven by the oracle
+    trap_mode: str | None = None          # the TrapRecipe mode a trap item uses
+    result_class: str | None = None       # a result bin (verif/value_classes.py) to hit
+
+    @classmethod
+    def uniform(cls, spec: Spec) -> Knobs:
+        return cls(instr_weights={n: 1.0 for n in spec.instructions},
+                   box_class_weights=dict.fromkeys(BOX_CLASSES, 1.0),
+                   hazard_weights=dict.fromkeys(HAZARDS, 1.0),
+                   imm_class_weights=dict.fromkeys(IMM_CLASSES, 1.0),
+                   trap_weights={n: 1.0 for n in spec.traps},
+                   csr_weights={n: 1.0 for n in spec.csrs},
+                   pattern_weights=dict.fromkeys(PATTERNS, 1.0))
+
+
+@dataclass
+class Target:
+    """One item of a targeted program: an instruction, a trap cause or a counted loop
+    ('instr', 'trap', 'loop'), generated under its own knobs (often one-hot weights)."""
+
+    kind: str
+    name: str
+    knobs: Knobs
+
+
+@dataclass
+class GeneratedProgram:
+    asm: str
+    text: list[int]
+    data: list[int]                  # data memory image (signed words), len <= DMEM_WORDS
+    seed: int
+    config: str = ""
+    trap_sites: dict[int, str] = field(default_factory=dict)  # pc (or bad fetch pc) -> cause
+
+
+def _index(reg: str) -> int:
+    """The index of a register name (x12 -> 12)."""
+    return int(re.sub(r"\D", "", reg))
+
+
+def _pick(rng: random.Random, weights: dict[str, float], keys=None):
+    keys = [k for k in (keys if keys is not None else weights) if weights.get(k, 0) > 0]
+    if not keys:
+        return None
+    return rng.choices(keys, [weights[k] for k in keys])[0]
+
