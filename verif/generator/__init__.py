@@ -51,6 +51,7 @@ from .domains import box_pair, imm_classes, imm_range, scalar_corners, temperatu
 from .knobs import GeneratedProgram, Knobs, Target
 from .names import (
                     BETAS,
+                    BOX_CHAINS,
                     BOX_CLASSES,
                     BOX_OPERATOR_CLASS,
                     HAZARDS,
@@ -58,6 +59,8 @@ from .names import (
                     IMM_KINDS,
                     PATTERNS,
                     PSEUDOS,
+                    SHADOWS,
+                    STREAMS,
                     TRAP_PC_CSR,
                     TRAP_VECTOR_CSR,
                     UNPREDICTED_CSR,
@@ -67,7 +70,8 @@ from .oracle import TrapRecipe, encode
 from .program import generate, generate_targeted
 from .roles import Roles, box_operators, instruction_roles
 
-__all__ = ["BETAS", "BOX_CLASSES", "BOX_OPERATOR_CLASS", "HAZARDS", "IMM_CLASSES", "IMM_KINDS", "PATTERNS",
-           "PSEUDOS", "TRAP_PC_CSR", "TRAP_VECTOR_CSR", "UNPREDICTED_CSR", "GeneratedProgram", "GeneratorError",
-           "Knobs", "Roles", "Target", "TrapRecipe", "box_operators", "box_pair", "encode", "generate",
-           "generate_targeted", "imm_classes", "imm_range", "instruction_roles", "scalar_corners", "temperatures"]
+__all__ = ["BETAS", "BOX_CHAINS", "BOX_CLASSES", "BOX_OPERATOR_CLASS", "HAZARDS", "IMM_CLASSES", "IMM_KINDS",
+           "PATTERNS", "PSEUDOS", "SHADOWS", "STREAMS", "TRAP_PC_CSR", "TRAP_VECTOR_CSR", "UNPREDICTED_CSR",
+           "GeneratedProgram", "GeneratorError", "Knobs", "Roles", "Target", "TrapRecipe", "box_operators", "box_pair",
+           "encode", "generate", "generate_targeted", "imm_classes", "imm_range", "instruction_roles",
+           "scalar_corners", "temperatures"]

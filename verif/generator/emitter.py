@@ -49,6 +49,8 @@ class _Emitter(_Stim):
         self.labels = 0
         self.limit = self.imem
         self.full = False
+        self.branch_entries: set[int] = set()   # predictor entries of the conditional branches so far
+        self.shadows: dict[int, str] = {}       # pc -> kind of the wrong-path instructions
 
     # ---- emission ----
 
@@ -73,6 +75,8 @@ class _Emitter(_Stim):
         text = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: ops[m.group(0)], ins.syntax)
         writes = frozenset(ops[o] for o in ro.x_writes + ro.b_writes if ops[o] != self.x0)
         pc = 4 * self.words
+        if ro.conditional:
+            self.branch_entries.add(self.a.pipe.predictor.index(pc))
         self._line(f"{name} {text}".rstrip() + (f"  # {comment}" if comment else ""), 1, writes)
         return pc
 
@@ -105,7 +109,7 @@ class _Emitter(_Stim):
     def _mark(self):
         return (len(self.lines), self.words, list(self.recent), len(self.data_writes), self.pat_next,
                 self.box_next, {k: list(v) for k, v in self.slots.items()}, dict(self.trap_sites),
-                [list(p) for p in self.pending])
+                [list(p) for p in self.pending], set(self.branch_entries), dict(self.shadows))
 
     def _rollback(self, m) -> None:
         del self.lines[m[0]:]
@@ -113,7 +117,7 @@ class _Emitter(_Stim):
         del self.data_writes[m[3]:]
         self.pat_next, self.box_next = m[4], m[5]
         self.slots = defaultdict(list, m[6])
-        self.trap_sites, self.pending = m[7], m[8]
+        self.trap_sites, self.pending, self.branch_entries, self.shadows = m[7], m[8], m[9], m[10]
 
     def _forward(self, skip: int | None = None) -> str:
         lbl = self._new_label()

@@ -15,6 +15,7 @@ from isa_spec.assembler import PSEUDO_INSTRUCTIONS
 from .domains import box_pair, temperatures
 from .names import BOX_CLASSES, PSEUDOS, TRAP_PC_CSR, TRAP_VECTOR_CSR, UNPREDICTED_CSR, GeneratorError
 from .oracle import TrapRecipe, _Oracle, _scheme, encode
+from .pipeline_facts import pipeline_facts
 from .roles import _reg_indices, box_operators
 from .stimuli import _Stim
 
@@ -69,6 +70,7 @@ class _Analysis:
         s = o._fresh()
         s.pc = 4 * config["IMEM_WORDS"]
         self.fetch_cause = spec.trap_by_code(o.iss.step().trap).name
+        self.pipe = pipeline_facts(spec, config, r, self.fillers, self.indirect)
 
     def _find_adder(self, spec: Spec) -> str | None:
         for n, ro in self.roles.items():

@@ -158,6 +158,8 @@ class _Items:
         k, rng = self.k, self.rng
         if not in_loop and rng.random() < k.loop_prob and self.a.closers | self.a.exits:
             return self.loop()
+        if k.stream_prob > 0 and rng.random() < k.stream_prob:
+            return self.stream(None, in_loop)
         r = rng.random()
         if r < k.illegal_prob:
             enc = [t.name for t in self.spec.traps.values() if t.tval == "encoding" and t.name in self.a.recipes]

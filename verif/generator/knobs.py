@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from isa_spec import Spec
 
-from .names import BOX_CLASSES, HAZARDS, IMM_CLASSES, PATTERNS
+from .names import BOX_CHAINS, BOX_CLASSES, HAZARDS, IMM_CLASSES, PATTERNS, SHADOWS, STREAMS
+
+UNIFORM_STREAM_PROB = 0.15  # about one item in seven of a uniform program is a stream
 
 
 @dataclass
@@ -37,6 +39,12 @@ class Knobs:
     branch_outcome: str | None = None     # "taken" / "not_taken": operand values proven by the oracle
     trap_mode: str | None = None          # the TrapRecipe mode a trap item uses
     result_class: str | None = None       # a result bin (verif/value_classes.py) to hit
+    # Pipeline streams (STREAMS); the defaults (none) give the programs of the generator
+    # before the streams existed (tests/test_generator_split.py), uniform turns them on.
+    stream_prob: float = 0.0              # per item: a stream instead of a single item
+    stream_weights: dict[str, float] = field(default_factory=dict)    # STREAMS
+    shadow_weights: dict[str, float] = field(default_factory=dict)    # SHADOWS (wrong-path contents)
+    box_chain_weights: dict[str, float] = field(default_factory=dict)  # BOX_CHAINS
 
     @classmethod
     def uniform(cls, spec: Spec) -> Knobs:
@@ -46,7 +54,15 @@ class Knobs:
                    imm_class_weights=dict.fromkeys(IMM_CLASSES, 1.0),
                    trap_weights={n: 1.0 for n in spec.traps},
                    csr_weights={n: 1.0 for n in spec.csrs},
-                   pattern_weights=dict.fromkeys(PATTERNS, 1.0))
+                   pattern_weights=dict.fromkeys(PATTERNS, 1.0),
+                   stream_prob=UNIFORM_STREAM_PROB,
+                   stream_weights=dict.fromkeys(STREAMS, 1.0),
+                   shadow_weights=dict.fromkeys(SHADOWS, 1.0),
+                   box_chain_weights=dict.fromkeys(BOX_CHAINS, 1.0))
+
+    def without_streams(self) -> Knobs:
+        """These knobs with the pipeline streams off (the generator before them)."""
+        return replace(self, stream_prob=0.0, stream_weights={}, shadow_weights={}, box_chain_weights={})
 
 
 @dataclass
@@ -67,6 +83,8 @@ class GeneratedProgram:
     seed: int
     config: str = ""
     trap_sites: dict[int, str] = field(default_factory=dict)  # pc (or bad fetch pc) -> cause
+    # pc -> SHADOWS kind of each wrong-path instruction (fetched behind a redirect, never run)
+    wrong_path: dict[int, str] = field(default_factory=dict)
 
 
 def _index(reg: str) -> int:

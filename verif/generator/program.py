@@ -8,7 +8,9 @@ from golden_model.state import to_s32
 from isa_spec import Config, Spec
 from isa_spec.assembler import assemble
 
+from .box_chains import _BoxChains
 from .branches import _Branches
+from .chains import _Chains
 from .emitter import _Emitter
 from .items import _Items
 from .knobs import GeneratedProgram, Knobs, Target
@@ -16,10 +18,14 @@ from .loops import _Loops
 from .memory import _Memory
 from .names import TRAP_VECTOR_CSR, GeneratorError, _Full
 from .regs import _Regs
+from .setups import _Setups
+from .streams import _Streams
 from .traps import _Traps
+from .wrong_path import _WrongPaths
 
 
-class _Gen(_Loops, _Traps, _Branches, _Items, _Memory, _Regs, _Emitter):
+class _Gen(_Streams, _Chains, _BoxChains, _WrongPaths, _Setups, _Loops, _Traps, _Branches, _Items, _Memory,
+           _Regs, _Emitter):
     """One program: the prologue, the items of the streams, halt, the handler, the data image."""
 
     def targeted(self, targets: list[Target]) -> None:
@@ -30,7 +36,8 @@ class _Gen(_Loops, _Traps, _Branches, _Items, _Memory, _Regs, _Emitter):
                 self.k = t.knobs
                 m = self._mark()
                 try:
-                    {"instr": self.instruction, "trap": self.trap, "loop": lambda _: self.loop()}[t.kind](t.name)
+                    {"instr": self.instruction, "trap": self.trap, "loop": lambda _: self.loop(),
+                     "stream": self.stream}[t.kind](t.name)
                 except _Full:
                     self._rollback(m)
                     break
@@ -42,6 +49,7 @@ class _Gen(_Loops, _Traps, _Branches, _Items, _Memory, _Regs, _Emitter):
 
     def run(self, seed: int, targets: list[Target] | None = None) -> GeneratedProgram:
         handler = self.handler()
+        self.branch_entries.clear()  # the handler's branch goes to the end; its pc is not known yet
         halt = next(n for n, ro in self.roles.items() if ro.halts)
         self.limit = self.imem - self.handler_words - 1
         kind = "random" if targets is None else "targeted"
@@ -74,7 +82,8 @@ class _Gen(_Loops, _Traps, _Branches, _Items, _Memory, _Regs, _Emitter):
         if len(prog.text) != self.words or len(prog.text) > self.imem or len(prog.data) > self.dmem:
             raise GeneratorError(f"seed {seed}: {len(prog.text)} words (counted {self.words}, "
                                  f"IMEM {self.imem}), {len(prog.data)} data words (DMEM {self.dmem})")
-        return GeneratedProgram(asm, prog.text, prog.data, seed, self.config.name, dict(self.trap_sites))
+        return GeneratedProgram(asm, prog.text, prog.data, seed, self.config.name, dict(self.trap_sites),
+                                dict(self.shadows))
 
 
 def generate(spec: Spec, config: Config, seed: int, knobs: Knobs) -> GeneratedProgram:
