@@ -8,8 +8,9 @@ with the targets that `verif.targets.plan` makes from a fresh coverage model, pl
 programs in full (FULL: a failure then shows the first differing line). Its expected
 values are the old generator's output on purpose: the split is a refactoring, so the same
 seeds must give the same programs. The pipeline streams added after the split (issue 15,
-item 2) are off here (`Knobs.without_streams`): with them off, the generator must still
-draw exactly what it drew before, so that old seeds and knobs keep their programs. A deliberate change of the generator's output (a new
+item 2), and the knobs added with them, are at their old values here
+(`Knobs.before_streams`, also on the planned targets' knobs): so set, the generator must
+still draw exactly what it drew before, so that old seeds and knobs keep their programs. A deliberate change of the generator's output (a new
 stream, a new knob that draws from the random stream) re-saves it with
 `python tests/data/make_generator_programs.py`, and the commit that does so says why.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -37,10 +39,11 @@ FULL = ("tiny:uniform:0", "default:uniform:0", "default:targeted:0")  # saved in
 
 def program(spec: Spec, key: str) -> GeneratedProgram:
     name, kind, seed = key.split(":")
-    config, base = make_config(spec, name), Knobs.uniform(spec).without_streams()
+    config, base = make_config(spec, name), Knobs.uniform(spec).before_streams()
     if kind == "uniform":
         return generate(spec, config, int(seed), base)
-    targets = plan(CoverageModel(spec, config), base, random.Random(int(seed)))
+    targets = [replace(t, knobs=t.knobs.before_streams())
+               for t in plan(CoverageModel(spec, config), base, random.Random(int(seed)))]
     return generate_targeted(spec, config, int(seed), targets, base)
 
 

@@ -194,5 +194,5 @@ def test_uniform_programs_mix_in_every_stream():
     text = "".join(generate(SPEC, cfg, s, Knobs.uniform(SPEC)).asm for s in range(20))
     for s in STREAMS:
         assert f"# stream {s}" in text, s
-    assert "# stream" not in "".join(generate(SPEC, cfg, s, Knobs.uniform(SPEC).without_streams()).asm
+    assert "# stream" not in "".join(generate(SPEC, cfg, s, Knobs.uniform(SPEC).before_streams()).asm
                                      for s in range(5))

@@ -67,11 +67,12 @@ from .names import (
                     GeneratorError,
 )
 from .oracle import TrapRecipe, encode
+from .pipeline_facts import box_fan_readers, fan_readers
 from .program import generate, generate_targeted
 from .roles import Roles, box_operators, instruction_roles
 
 __all__ = ["BETAS", "BOX_CHAINS", "BOX_CLASSES", "BOX_OPERATOR_CLASS", "HAZARDS", "IMM_CLASSES", "IMM_KINDS",
            "PATTERNS", "PSEUDOS", "SHADOWS", "STREAMS", "TRAP_PC_CSR", "TRAP_VECTOR_CSR", "UNPREDICTED_CSR",
-           "GeneratedProgram", "GeneratorError", "Knobs", "Roles", "Target", "TrapRecipe", "box_operators", "box_pair",
-           "encode", "generate", "generate_targeted", "imm_classes", "imm_range", "instruction_roles",
-           "scalar_corners", "temperatures"]
+           "GeneratedProgram", "GeneratorError", "Knobs", "Roles", "Target", "TrapRecipe", "box_fan_readers",
+           "box_operators", "box_pair", "encode", "fan_readers", "generate", "generate_targeted", "imm_classes",
+           "imm_range", "instruction_roles", "scalar_corners", "temperatures"]

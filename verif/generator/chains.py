@@ -140,3 +140,53 @@ class _Chains:
         for _ in range(d):
             self._filler(busy | (set(first.ops.values()) - {self.x0}))
         self._finish(second)
+
+    def fan_out(self, members: tuple[str, ...] = (), file: str | None = None) -> None:
+        """One producer, then consumers that read its register through every operand of that
+        file (x: an add-immediate of 0, computed in EX; box: a box operation into it), the
+        one in position d at distance d (0..4): the forwarding paths MW -> EX, the ID
+        bypass, the register file. `members`: the consumer of each position ("" for a
+        filler), as a targeted item; else random readers of a random file."""
+        pipe, rng = self.a.pipe, self.rng
+        file = file or (self.k.fan_file if members else rng.choice(("xreg", "breg")))
+        box = file == "breg"
+        if box and (len(self.bregs) < 2 or not pipe.box_fan_readers):
+            return None
+        if not members:
+            pool = list(pipe.box_fan_readers if box else pipe.fan_readers)
+            k = rng.randint(2, len([h for h in HAZARDS if h != "none"]))
+            members = tuple(_pick(rng, self.k.instr_weights, pool) or rng.choice(pool) for _ in range(k))
+        self.lines.append(f"    # stream fan_out {file}: {' '.join(m or '-' for m in members)}")
+        reg = self._fan_producer(box)
+        for d, name in enumerate(members):
+            ro = self.roles.get(name)
+            if ro is None or (ro.mem and ro.mem_words > self.scratch):
+                self._filler({reg})
+                continue
+            others = [b for b in self.bregs if b != reg]
+            if box:
+                fixed = {o: reg for o in ro.b_reads} | {o: self.x0 for o in ro.x_reads} | \
+                    {o: rng.choice(others) for o in ro.b_writes}
+            else:
+                fixed = {o: reg for o in ro.x_reads}
+            p = self._prepare(name, fixed=fixed, avoid={reg})
+            for o in ro.addr_ops:   # base 0: the offsets alone are the (legal) address
+                if o not in ro.x_reads:
+                    p.ops[o] = str(4 * rng.randrange(max(1, min(self.scratch - ro.mem_words + 1, self.imm_max // 4))))
+            self._finish(p, comment=f"fan-out: distance {d}")
+
+    def _fan_producer(self, box: bool) -> str:
+        """The fan-out's register, written: x = 0 (an add-immediate), or a box from others."""
+        rng = self.rng
+        if not box:
+            reg = rng.choice(self.free)
+            self.addi(reg, self.x0, 0)
+            return reg
+        reg = rng.choice(self.bregs)
+        others = [b for b in self.bregs if b != reg]
+        writers = [n for n in self.a.pipe.box_writers if not self.roles[n].x_reads
+                   and not set(self.roles[n].b_reads) & set(self.roles[n].b_writes)]
+        name = rng.choice(writers)
+        ro = self.roles[name]
+        self._finish(self._prepare(name, fixed={ro.b_writes[0]: reg, **{o: rng.choice(others) for o in ro.b_reads}}))
+        return reg

@@ -33,7 +33,7 @@ class _Items:
     def _filler(self, avoid: set[str]) -> None:
         free_b = [b for b in self.bregs if b not in avoid]
         pool = [n for n in self.a.fillers if free_b or not self.roles[n].b_writes]
-        name = _pick(self.rng, self.k.instr_weights, pool) or self.rng.choice(pool)
+        name = _pick(self.rng, self.k.filler_weights or self.k.instr_weights, pool) or self.rng.choice(pool)
         self._free_instr(name, avoid)
 
     def _free_instr(self, name: str, avoid: set[str], dest: str | None = None) -> None:
@@ -76,7 +76,10 @@ class _Items:
         for reg, addr in loads:  # constrained registers are set after these: usable as temporaries
             self._load_box(reg, addr, avoid - {ops[o] for o in constrained})
         for o in rng.sample(list(constrained), len(constrained)):
-            self.li(ops[o], constrained[o])
+            if self.k.dense and isinstance(constrained[o], int):
+                self._put(ops[o], constrained[o])
+            else:
+                self.li(ops[o], constrained[o])
         self._space(srcs, k, producible, avoid)
         if label is not None:
             op = next(op for op in ins.operands if op.kind == "label")

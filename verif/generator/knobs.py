@@ -45,6 +45,13 @@ class Knobs:
     stream_weights: dict[str, float] = field(default_factory=dict)    # STREAMS
     shadow_weights: dict[str, float] = field(default_factory=dict)    # SHADOWS (wrong-path contents)
     box_chain_weights: dict[str, float] = field(default_factory=dict)  # BOX_CHAINS
+    # Targeted items (verif/targets.py): fillers (hazard spacing) among the instructions that
+    # still have holes; `dense`: set-ups in one word (an add-immediate) where the value fits,
+    # and an item that does not fit IMEM leaves the room to the later targets that do.
+    filler_weights: dict[str, float] = field(default_factory=dict)    # empty: instr_weights
+    dense: bool = False
+    fan_out: tuple[str, ...] = ()         # a fan-out target's consumers, by distance ("": a filler)
+    fan_file: str = "xreg"                # the register file a fan-out forwards through: xreg / breg
 
     @classmethod
     def uniform(cls, spec: Spec) -> Knobs:
@@ -60,9 +67,11 @@ class Knobs:
                    shadow_weights=dict.fromkeys(SHADOWS, 1.0),
                    box_chain_weights=dict.fromkeys(BOX_CHAINS, 1.0))
 
-    def without_streams(self) -> Knobs:
-        """These knobs with the pipeline streams off (the generator before them)."""
-        return replace(self, stream_prob=0.0, stream_weights={}, shadow_weights={}, box_chain_weights={})
+    def before_streams(self) -> Knobs:
+        """These knobs with everything added after the generator's split (issue 15) at its
+        old value: no pipeline streams, fillers by instr_weights, set-ups with li."""
+        return replace(self, stream_prob=0.0, stream_weights={}, shadow_weights={}, box_chain_weights={},
+                       filler_weights={}, dense=False)
 
 
 @dataclass

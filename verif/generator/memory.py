@@ -40,7 +40,7 @@ class _Memory:
         """reg = the box at byte_addr: a box load, or (small D) coordinate setters."""
         a, rng = self.a, self.rng
         tmp = [r for r in self.free if r not in avoid]
-        if a.setters and self.D <= 2 and len(tmp) >= 2 and rng.random() < 0.2:
+        if a.setters and self.D <= 2 and len(tmp) >= 2 and not self.k.dense and rng.random() < 0.2:
             vals = self._image_at(byte_addr // 4, 2 * self.D)
             val, ix = rng.sample(tmp, 2)
             for side in (0, 1):
@@ -57,7 +57,7 @@ class _Memory:
         base = next(o for o in ro.addr_ops if o in ro.x_reads)
         off = next(o for o in ro.addr_ops if o != base)
         ops = {ro.b_writes[0]: reg}
-        if byte_addr <= self.imm_max and (rng.random() < 0.7 or not tmp):
+        if byte_addr <= self.imm_max and (self.k.dense or rng.random() < 0.7 or not tmp):
             ops.update({base: self.x0, off: str(byte_addr)})
         else:
             t = rng.choice(tmp)

@@ -19,7 +19,7 @@ IMM_KINDS = ("simm", "uimm")
 BETAS = (1e-4, 1e-3, 0.01, 0.1, 0.5, 1.0, 2.0, 10.0, 50.0, 200.0)
 # Pipeline-aimed streams (verif/generator/chains.py, box_chains.py, wrong_path.py, loops.py),
 # weighed by Knobs.stream_weights; docs/verification.md describes each.
-STREAMS = ("chain", "load_use", "late_use", "mem_port", "box_chain", "branchy_loop", "wrong_path")
+STREAMS = ("chain", "fan_out", "load_use", "late_use", "mem_port", "box_chain", "branchy_loop", "wrong_path")
 BOX_CHAINS = ("dependent", "independent", "through_csr")
 # What a wrong path (the instructions fetched behind a redirected branch or jalr) holds.
 SHADOWS = ("box", "store", "box_store", "csr", "illegal", "misaligned", "halt")

@@ -28,6 +28,8 @@ class PipelineFacts:
     mem_mw: tuple[str, ...]          # `mem_port_mw` instructions with a base register (rule 2d)
     mem_ex: tuple[str, ...]          # `mem_port_ex` instructions with a base register
     redirects: tuple[str, ...]       # `always_redirect` indirect jumps: redirected from EX always
+    fan_readers: tuple[str, ...]     # x readers that may all read one register holding 0 (fan-out)
+    box_fan_readers: tuple[str, ...]  # box readers whose box sources may all be one register
     predictor: BranchPredictor       # as the ISS builds it (its index function and counters)
 
     @property
@@ -45,6 +47,22 @@ class PipelineFacts:
     def shadow_depth(self) -> int:
         """Instructions fetched behind a branch when it redirects from EX (in IF and ID)."""
         return self.timing.fetch_to_ex
+
+
+def fan_readers(roles: dict[str, Roles]) -> tuple[str, ...]:
+    """Instructions that can read one register through all their x operands when it holds
+    0 (a legal address base, dimension index and CSR value; a branch to the next word either
+    way) and write no box register (a box write would be a nearer source of a later reader):
+    the consumers of a fan-out. Jumps are left out (their target would be the register)."""
+    return tuple(n for n, r in roles.items() if r.x_reads and not r.b_writes and not r.jumps and not r.halts)
+
+
+def box_fan_readers(roles: dict[str, Roles]) -> tuple[str, ...]:
+    """Instructions that can read one box register through all their box operands, with x0
+    in every x operand (index 0, an address that is the offset, a threshold of 0), and do
+    not write what they read: the consumers of a box fan-out."""
+    return tuple(n for n, r in roles.items() if r.b_reads and not set(r.b_reads) & set(r.b_writes)
+                 and not r.jumps and not r.halts)
 
 
 def pipeline_facts(spec: Spec, config: Config, roles: dict[str, Roles], fillers: list[str],
@@ -66,4 +84,5 @@ def pipeline_facts(spec: Spec, config: Config, roles: dict[str, Roles], fillers:
         box_readers=tuple(n for n in box if roles[n].b_reads),
         mem_mw=based(t.mem_port_mw), mem_ex=based(t.mem_port_ex),
         redirects=tuple(n for n in indirect if n in t.always_redirect),
+        fan_readers=fan_readers(roles), box_fan_readers=box_fan_readers(roles),
         predictor=ArchState.reset(spec, config).predictor)

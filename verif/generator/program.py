@@ -29,7 +29,8 @@ class _Gen(_Streams, _Chains, _BoxChains, _WrongPaths, _Setups, _Loops, _Traps, 
     """One program: the prologue, the items of the streams, halt, the handler, the data image."""
 
     def targeted(self, targets: list[Target]) -> None:
-        """One item per target, each under its own knobs, until IMEM is full."""
+        """One item per target, each under its own knobs, until IMEM is full (dense knobs:
+        every target that still fits)."""
         base, self.pending = self.k, []
         try:
             for t in targets:
@@ -37,9 +38,12 @@ class _Gen(_Streams, _Chains, _BoxChains, _WrongPaths, _Setups, _Loops, _Traps, 
                 m = self._mark()
                 try:
                     {"instr": self.instruction, "trap": self.trap, "loop": lambda _: self.loop(),
-                     "stream": self.stream}[t.kind](t.name)
+                     "stream": self.stream,
+                     "fan_out": lambda _: self.fan_out(self.k.fan_out, self.k.fan_file)}[t.kind](t.name)
                 except _Full:
                     self._rollback(m)
+                    if t.knobs.dense:
+                        continue
                     break
                 self._tick()
         finally:

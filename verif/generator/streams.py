@@ -16,6 +16,6 @@ class _Streams:
         name = name or _pick(self.rng, self.k.stream_weights, names)
         if name is None:
             return None
-        return {"chain": self.chain, "load_use": self.load_use, "late_use": self.late_use,
+        return {"chain": self.chain, "fan_out": self.fan_out, "load_use": self.load_use, "late_use": self.late_use,
                 "mem_port": self.mem_port, "box_chain": self.box_chain, "wrong_path": self.wrong_path,
                 "branchy_loop": lambda: self.loop(branchy=True)}[name]()
