@@ -12,6 +12,7 @@ from verif.targets import Planner, plan
 
 SPEC = load_spec()
 BASE = Knobs.uniform(SPEC)
+PACKER = BASE.before_streams()   # the per-instruction packer alone: no hazard hole goes to a fan-out
 
 
 def model_with_holes(config, holes):
@@ -48,7 +49,7 @@ def test_every_hole_is_filled_by_a_program_aimed_at_it(name):
 def test_compatible_holes_share_one_item():
     config = make_config(SPEC, "default")
     m = model_with_holes(config, ["hazard/add/3", "field/add/rs1/x0", "field/add/rs2/x8+", "field/add/rd/x0"])
-    (t,) = plan(m, BASE, random.Random(0))
+    (t,) = plan(m, PACKER, random.Random(0))
     assert t.kind == "instr" and t.name == "add"
     assert max(t.knobs.hazard_weights, key=t.knobs.hazard_weights.get) == "3"
     assert sum(t.knobs.hazard_weights.values()) == 1 and sum(t.knobs.instr_weights.values()) == 1
@@ -62,13 +63,33 @@ def test_incompatible_holes_get_separate_items():
     config = make_config(SPEC, "default")
     m = model_with_holes(config, ["hazard/add/2", "field/add/rs1/x0", "field/add/rs2/x0",
                                   "field/lw/rs1/x0", "field/lw/imm/negative"])
-    targets = plan(m, BASE, random.Random(0))
+    targets = plan(m, PACKER, random.Random(0))
     adds = [t.knobs for t in targets if t.name == "add"]
     lws = [t.knobs for t in targets if t.name == "lw"]
     assert len(adds) == 2 and len(lws) == 2
     assert not any(k.reg_pins.get("rs1") == k.reg_pins.get("rs2") == (0,) and k.hazard_weights["2"] for k in adds)
     assert not any(k.reg_pins.get("rs1") == (0,) and k.imm_class_weights["negative"] == 1 and
                    sum(k.imm_class_weights.values()) == 1 for k in lws)
+
+
+@pytest.mark.parametrize("name", ["tiny", "default"])
+def test_hazard_holes_of_several_instructions_share_one_fan_out(name):
+    """Hazard holes at distances 0..4 of five different instructions (scalar, box reading
+    an x index, a store, a branch) become one fan-out item, and its program hits all five:
+    one producer read at distance d by the consumer in position d."""
+    config = make_config(SPEC, name)
+    holes = ["hazard/add/0", "hazard/bgetlo/1", "hazard/sw/2", "hazard/bne/3", "hazard/fexp/4"]
+    (t,) = plan(model_with_holes(config, holes), BASE, random.Random(0))
+    assert t.kind == "fan_out" and t.knobs.fan_out == ("add", "bgetlo", "sw", "bne", "fexp")
+    m = CoverageModel(SPEC, config)
+    run_program(SPEC, config, generate_targeted(SPEC, config, 3, [t], BASE), m, stop_at_full=False)
+    assert all(m.hits[m.index[h]] for h in holes)
+    box = ["hazard/bint/0", "hazard/bmov/1", "hazard/blvol/2", "hazard/bhint/4"]
+    (t,) = plan(model_with_holes(config, box), BASE, random.Random(0))
+    assert t.knobs.fan_file == "breg" and t.knobs.fan_out == ("bint", "bmov", "blvol", "", "bhint")
+    m = CoverageModel(SPEC, config)
+    run_program(SPEC, config, generate_targeted(SPEC, config, 3, [t], BASE), m, stop_at_full=False)
+    assert all(m.hits[m.index[h]] for h in box)
 
 
 def test_trap_and_predictor_holes_become_trap_and_loop_items():

@@ -1,4 +1,4 @@
-"""The constrained-random program generator (verif/generator.py) on the ISS."""
+"""The constrained-random program generator (verif/generator/) on the ISS."""
 
 import hashlib
 import os
@@ -77,7 +77,8 @@ def test_random_programs_terminate_within_limits(config):
         where = f"{config} seed {seed}"
         assert len(prog.text) <= cfg["IMEM_WORDS"] and len(prog.data) <= cfg["DMEM_WORDS"], where
         for i, word in enumerate(prog.text):  # every word is legal for the config unless deliberate
-            assert decoder.decode(word) is not None or prog.trap_sites.get(4 * i) == "illegal_instruction", \
+            assert decoder.decode(word) is not None or prog.trap_sites.get(4 * i) == "illegal_instruction" \
+                or prog.wrong_path.get(4 * i) == "illegal", \
                 f"{where}: word {i} ({word:#010x}) is illegal"
         iss = Iss(cfg, SPEC)
         iss.load_program(prog.text, prog.data)

@@ -12,17 +12,21 @@ Instruction names, operands, register files, traps and box operators come from t
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .coverage import LOW_REGS, RELATIONS, CoverageModel, reg_buckets
-from .generator import BOX_CLASSES, IMM_CLASSES, Knobs, Target
+from .generator import BOX_CLASSES, HAZARDS, IMM_CLASSES, Knobs, Target, box_fan_readers, fan_readers
 
 # trap/CAUSE/KIND of the encoding trap -> the generator's TrapRecipe modes that raise it
 ENCODING_MODES = {"no_match": ("nomatch",), "reg_beyond_file": ("regidx",), "in_execute": ("unknown", "readonly")}
 # pred/counterC/OUTCOME: the data-dependent branch pattern that reaches that counter state
 LOOP_ITERATIONS = (4, 5)   # enough for a 2-bit counter to saturate and then see the other outcome
+FAN_OUT = "fan_out"        # the generator stream that serves hazard holes several at a time
+HAZARD_HORIZON = 6         # words an item with no hazard may need: fillers past distance 4
 NO_HAZARD = "0"            # the cheapest distance for items that need none: the set-up itself
 SAFE_BASE_IMM = ("zero", "positive")  # absolute addressing (base x0): the offset is the address
+INSTRUCTION_GROUPS = ("instr", "field", "hazard", "box", "branch", "result")  # bins NAME/... of one instruction
 
 
 @dataclass
@@ -45,6 +49,10 @@ class Planner:
 
     def __init__(self, model: CoverageModel, base: Knobs):
         self.m, self.base = model, base
+        self.root = base
+        # the packing that serves the pipeline streams (fan-outs, cheapest first) when the
+        # base knobs have them; without, the plans of the planner before them
+        self.pipeline_aware = base.stream_weights.get(FAN_OUT, 0) > 0
         self.spec, self.roles = model.spec, model.roles
         self.operands = {n: {op.name: op for op in ins.operands} for n, ins in self.spec.instructions.items()}
         self.buckets = {}  # coverage register class -> allowed indices
@@ -64,6 +72,7 @@ class Planner:
     # ---- holes -> wants ----
 
     def plan(self, holes: list[str], rng: random.Random) -> list[Target]:
+        self.base = self._steered(holes)
         wants: dict[str, list[tuple[str, str]]] = {}   # instruction -> (dimension, value)
         traps: list[Target] = []
         loops: list[Target] = []
@@ -95,10 +104,53 @@ class Planner:
                 traps.append(self._trap(p[1], p[2] if len(p) > 2 else None, rng))
             elif g == "pred":
                 loops.append(self._loop(int(p[1].removeprefix("counter")), p[2] == "taken"))
-        out = traps + loops  # few and short: first, before IMEM fills
-        for name, ws in wants.items():
-            out += [self._target(name, it) for it in self._pack(name, ws)]
+        out = traps + loops + self._fan_outs(wants)  # few and short: first, before IMEM fills
+        items = [(name, it) for name, ws in wants.items() for it in self._pack(name, ws)]
+        return out + [self._target(name, it) for name, it in self._cheapest_first(items)]
+
+    def _fan_outs(self, wants: dict[str, list[tuple[str, str]]]) -> list[Target]:
+        """Hazard wants of fan readers, at most one per distance, become fan-out items (one
+        producer read at distance d by the consumer in position d): one item for up to five
+        hazard holes, instead of one item each with d fillers. Instructions that read x
+        registers go through an x fan-out, the others through a box one. Only when the base
+        knobs enable the fan-out stream."""
+        if not self.pipeline_aware:
+            return []
+        readers = {"xreg": set(fan_readers(self.roles)),
+                   "breg": set(box_fan_readers(self.roles)) - set(fan_readers(self.roles))}
+        depth = max(int(d) for d in HAZARDS if d.isdigit()) + 1
+        out = []
+        for file, names in readers.items():
+            by_d = {d: [n for n, ws in wants.items() if n in names and ("hazard", str(d)) in ws] for d in range(depth)}
+            while any(by_d.values()):
+                members = [by_d[d].pop(0) if by_d[d] else "" for d in range(depth)]
+                for d, n in enumerate(members):
+                    if n:
+                        wants[n].remove(("hazard", str(d)))
+                while not members[-1]:
+                    members.pop()
+                out.append(Target("fan_out", "", replace(self.base, fan_out=tuple(members), fan_file=file)))
         return out
+
+    def _cheapest_first(self, items: list[tuple[str, _Item]]) -> list[tuple[str, _Item]]:
+        """Items by holes filled per word (an estimate: the item, its hazard fillers, box loads,
+        constrained source values), most first: a program that IMEM ends fills the most."""
+        def value(entry: tuple[str, _Item]) -> float:
+            name, it = entry
+            ro = self.roles[name]
+            words = 1 + (int(it.hazard) + 1 if (it.hazard or "").isdigit() else HAZARD_HORIZON if it.hazard else 0)
+            words += 2 * len(ro.b_reads) * bool(it.box) + 2 * len(ro.x_reads) * bool(it.outcome or it.result)
+            filled = 1 + len(it.ops) + sum(bool(v) for v in (it.hazard, it.box, it.outcome, it.result))
+            return filled / words
+        return sorted(items, key=value, reverse=True) if self.pipeline_aware else items
+
+    def _steered(self, holes: list[str]) -> Knobs:
+        """The base knobs of this plan's targets: fillers (the instructions that space a
+        hazard) among those that still have holes, weighted by their count, so that the
+        spacing fills holes too; set-ups in one word where they fit."""
+        counts = Counter(h.split("/")[1] for h in holes if h.split("/")[0] in INSTRUCTION_GROUPS)
+        weights = {n: float(c) for n, c in counts.items() if n in self.spec.instructions}
+        return replace(self.root, filler_weights=weights, dense=True)
 
     def _pack(self, name: str, ws: list[tuple[str, str]]) -> list[_Item]:
         """First fit: each want joins the first item where it is compatible."""

@@ -1,5 +1,5 @@
 """Sequences: directed programs (spec examples, example files, an assembly file) and
-constrained-random programs from verif/generator.py."""
+constrained-random programs from verif/generator/."""
 
 from __future__ import annotations
 
