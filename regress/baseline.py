@@ -34,11 +34,13 @@ Format (format = FORMAT):
 
 Program names: "examples/<file>.s" for the example programs, "random/seed<N>" for the
 uniform random program of seed N (verif.generator.generate with Knobs.uniform, as a smoke
-random job runs it). instructions = the instret counter at halt (retired, traps excluded),
-cycles = the cycle counter at halt (golden_model/timing.py, exact against the multi-cycle
-RTL's counter), branches / mispred = the counters of those names, traps = trapping
-instructions (they cost cycles but do not count in instret). A config's "synth" is absent
-when it was not measured (its "synth_note" says why)."""
+random job ran it when the baseline was recorded: today with `.before_streams()`, since the
+pipeline streams added to Knobs.uniform later change the programs). instructions = the
+instret counter at halt (retired, traps excluded), cycles = the cycle counter at halt
+(golden_model/timing.py, exact against the multi-cycle RTL's counter), branches / mispred =
+the counters of those names, traps = trapping instructions (they cost cycles but do not
+count in instret). A config's "synth" is absent when it was not measured (its "synth_note"
+says why)."""
 
 from __future__ import annotations
 
@@ -181,7 +183,7 @@ def measure_programs(config_name: str, seeds=SMOKE_SEEDS, examples: Path | None 
             out[f"examples/{path.name}"] = program_figures(prog.text, prog.data, config, spec)
         except StepLimitExceeded:
             continue
-    knobs = Knobs.uniform(spec)
+    knobs = Knobs.uniform(spec).before_streams()   # the baseline's programs: no pipeline streams
     for s in seeds:
         g = generate(spec, config, s, knobs)
         out[f"random/seed{s}"] = program_figures(g.text, g.data, config, spec)

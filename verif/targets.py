@@ -123,10 +123,14 @@ class Planner:
         for file, names in readers.items():
             by_d = {d: [n for n, ws in wants.items() if n in names and ("hazard", str(d)) in ws] for d in range(depth)}
             while any(by_d.values()):
-                members = [by_d[d].pop(0) if by_d[d] else "" for d in range(depth)]
-                for d, n in enumerate(members):
-                    if n:
-                        wants[n].remove(("hazard", str(d)))
+                members = []
+                for d in range(depth):   # at most one box writer per fan-out
+                    ok = [n for n in by_d[d] if not (self.roles[n].b_writes and file == "xreg"
+                                                     and any(self.roles[m].b_writes for m in members if m))]
+                    members.append(ok[0] if ok else "")
+                    if ok:
+                        by_d[d].remove(ok[0])
+                        wants[ok[0]].remove(("hazard", str(d)))
                 while not members[-1]:
                     members.pop()
                 out.append(Target("fan_out", "", replace(self.base, fan_out=tuple(members), fan_file=file)))

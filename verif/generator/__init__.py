@@ -42,8 +42,17 @@ The package, one job per module (the streams are mixins composed in `program._Ge
     items      one instruction with its set-ups; fillers, producers; the choice of an item
     branches   conditional branches, direct and indirect jumps
     traps      deliberate traps, temperature CSR writes, the trap handler
-    loops      counted loops with data-dependent pattern branches; blocks of items
+    loops      counted loops with data-dependent pattern branches (and the branch-heavy
+               loop stream); blocks of items
+    pipeline_facts  what the pipeline streams know, from isa.toml [timing] and the roles
+    setups     operand set-ups of stream items (constrained values, one-word loads)
+    streams    the choice of a pipeline stream (Knobs.stream_weights)
+    chains     dependency chains, fan-outs, load-use, late results, data-memory port pairs
+    box_chains box-operation pairs: dependent, independent, through a temperature write
+    wrong_path what is fetched behind a redirected branch or jalr (never executed)
     program    the builder composed from the above; `generate`, `generate_targeted`
+
+docs/verification.md describes the streams, their knobs and how to add one.
 """
 
 

@@ -158,6 +158,7 @@ class _Chains:
             members = tuple(_pick(rng, self.k.instr_weights, pool) or rng.choice(pool) for _ in range(k))
         self.lines.append(f"    # stream fan_out {file}: {' '.join(m or '-' for m in members)}")
         reg = self._fan_producer(box)
+        written_b: set[str] = set()
         for d, name in enumerate(members):
             ro = self.roles.get(name)
             if ro is None or (ro.mem and ro.mem_words > self.scratch):
@@ -167,8 +168,10 @@ class _Chains:
             if box:
                 fixed = {o: reg for o in ro.b_reads} | {o: self.x0 for o in ro.x_reads} | \
                     {o: rng.choice(others) for o in ro.b_writes}
-            else:
-                fixed = {o: reg for o in ro.x_reads}
+            else:   # box operands: none an earlier consumer wrote
+                free_b = [b for b in self.bregs if b not in written_b] or self.bregs
+                fixed = {o: reg for o in ro.x_reads} | {o: rng.choice(free_b) for o in ro.b_reads + ro.b_writes}
+                written_b |= {fixed[o] for o in ro.b_writes}
             p = self._prepare(name, fixed=fixed, avoid={reg})
             for o in ro.addr_ops:   # base 0: the offsets alone are the (legal) address
                 if o not in ro.x_reads:

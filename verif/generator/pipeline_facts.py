@@ -52,9 +52,10 @@ class PipelineFacts:
 def fan_readers(roles: dict[str, Roles]) -> tuple[str, ...]:
     """Instructions that can read one register through all their x operands when it holds
     0 (a legal address base, dimension index and CSR value; a branch to the next word either
-    way) and write no box register (a box write would be a nearer source of a later reader):
-    the consumers of a fan-out. Jumps are left out (their target would be the register)."""
-    return tuple(n for n, r in roles.items() if r.x_reads and not r.b_writes and not r.jumps and not r.halts)
+    way): the consumers of a fan-out. Jumps are left out (their target would be the
+    register). Box operands of later consumers avoid the box registers earlier ones wrote
+    (a nearer source), so a fan-out holds at most one box writer (`box_writer`)."""
+    return tuple(n for n, r in roles.items() if r.x_reads and not r.jumps and not r.halts)
 
 
 def box_fan_readers(roles: dict[str, Roles]) -> tuple[str, ...]:
