@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from .coverage import LOW_REGS, RELATIONS, CoverageModel, reg_buckets
 from .generator import BOX_CLASSES, HAZARDS, IMM_CLASSES, Knobs, Target, box_fan_readers, fan_readers
+from .uarch_targets import uarch_targets
 
 # trap/CAUSE/KIND of the encoding trap -> the generator's TrapRecipe modes that raise it
 ENCODING_MODES = {"no_match": ("nomatch",), "reg_beyond_file": ("regidx",), "in_execute": ("unknown", "readonly")}
@@ -76,6 +77,7 @@ class Planner:
         wants: dict[str, list[tuple[str, str]]] = {}   # instruction -> (dimension, value)
         traps: list[Target] = []
         loops: list[Target] = []
+        uarch: list[str] = []
 
         def want(name: str | None, dim: str, value: str = "") -> None:
             if name is not None and (dim, value) not in wants.setdefault(name, []):
@@ -104,7 +106,10 @@ class Planner:
                 traps.append(self._trap(p[1], p[2] if len(p) > 2 else None, rng))
             elif g == "pred":
                 loops.append(self._loop(int(p[1].removeprefix("counter")), p[2] == "taken"))
-        out = traps + loops + self._fan_outs(wants)  # few and short: first, before IMEM fills
+            elif g == "uarch":
+                uarch.append(h)
+        # few and short: first, before IMEM fills
+        out = traps + loops + uarch_targets(self.spec, uarch, self.base, rng) + self._fan_outs(wants)
         items = [(name, it) for name, ws in wants.items() for it in self._pack(name, ws)]
         return out + [self._target(name, it) for name, it in self._cheapest_first(items)]
 

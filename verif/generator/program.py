@@ -21,11 +21,12 @@ from .regs import _Regs
 from .setups import _Setups
 from .streams import _Streams
 from .traps import _Traps
+from .uarch_items import _UarchItems
 from .wrong_path import _WrongPaths
 
 
-class _Gen(_Streams, _Chains, _BoxChains, _WrongPaths, _Setups, _Loops, _Traps, _Branches, _Items, _Memory,
-           _Regs, _Emitter):
+class _Gen(_UarchItems, _Streams, _Chains, _BoxChains, _WrongPaths, _Setups, _Loops, _Traps, _Branches, _Items,
+           _Memory, _Regs, _Emitter):
     """One program: the prologue, the items of the streams, halt, the handler, the data image."""
 
     def targeted(self, targets: list[Target]) -> None:
@@ -38,7 +39,7 @@ class _Gen(_Streams, _Chains, _BoxChains, _WrongPaths, _Setups, _Loops, _Traps, 
                 m = self._mark()
                 try:
                     {"instr": self.instruction, "trap": self.trap, "loop": lambda _: self.loop(),
-                     "stream": self.stream,
+                     "stream": self.stream, "uarch": self.uarch_item,
                      "fan_out": lambda _: self.fan_out(self.k.fan_out, self.k.fan_file)}[t.kind](t.name)
                 except _Full:
                     self._rollback(m)
