@@ -26,6 +26,7 @@ def _check(args: argparse.Namespace) -> None:
 
 def _pick(args: argparse.Namespace, verilog: str):
     from verif.mutation import enumerate_mutants, sample
+    from verif.mutation_equivalents import mark_reviewed
     from verif.mutation_scope import in_scope
 
     every = enumerate_mutants(verilog)
@@ -35,7 +36,8 @@ def _pick(args: argparse.Namespace, verilog: str):
             raise UserError(f"--mutant: no mutant {missing[0]} in this design (it has {len(every)}, ids 0 to "
                             f"{len(every) - 1})")
         return [every[i] for i in sorted(set(args.mutant))]
-    return sample(in_scope(every, verilog, args.scope), args.count, args.seed)
+    # the sample is drawn first: reviewing a mutant as equivalent never changes which are drawn
+    return mark_reviewed(sample(in_scope(every, verilog, args.scope), args.count, args.seed), verilog)
 
 
 def _history(args: argparse.Namespace) -> int:
