@@ -6,7 +6,8 @@ import subprocess
 import pytest
 
 from isa_spec import load_spec, make_config
-from regress.mutate import MutantResult, kill_rate, run_mutant
+from regress.mutate import MutantResult, kill_rate
+from regress.mutate_schemata import run_schemata
 from rtl_gen.toolchain import setup_verilator
 from verif.build import ensure_rtl
 from verif.mutation import KINDS, enumerate_mutants, sample
@@ -113,13 +114,19 @@ def test_sampled_mutants_of_the_real_design_are_legal_verilog(tmp_path):
 
 
 @pytest.mark.rtl
-def test_a_mutant_the_smoke_must_see_is_killed_and_an_equivalent_one_is_not_run(tmp_path):
+def test_a_mutant_the_smoke_must_see_is_killed_in_the_schemata_and_an_equivalent_one_is_not_run(tmp_path):
+    """The one end-to-end mutant run: both mutants in one schemata build; the design with no
+    mutant selected passes first, then the mutant dies."""
     src = ensure_rtl(make_config(load_spec(), "tiny")) / "lpu_top.v"
     ms = enumerate_mutants(src.read_text())
     # the retirement trace reports no memory write for stores: the scoreboard compares it
     wrong_we = next(m for m in ms if m.kind == "op" and m.signal == "rvfi_mem_we")
-    r = run_mutant(wrong_we, "tiny", src, tmp_path, seeds=2, timeout=300)
-    assert r.outcome == "killed" and r.by == "directed", r
     eq = next(m for m in ms if m.equivalent)
-    r = run_mutant(eq, "tiny", src, tmp_path, seeds=2, timeout=300)
-    assert r.outcome == "equivalent" and not (tmp_path / f"m{eq.id:05d}").exists()
+    results, figures = run_schemata([wrong_we, eq], "tiny", src, tmp_path, seeds=2, timeout=300, jobs=1,
+                                    echo=lambda *a, **k: None)
+    by = {r.mutant.id: r for r in results}
+    assert by[wrong_we.id].outcome == "killed" and by[wrong_we.id].by == "directed", by[wrong_we.id]
+    assert by[eq.id].outcome == "equivalent"
+    assert figures.mode == "schemata" and figures.mutants == 1 and figures.seconds > 0
+    assert (tmp_path / "none" / "random").is_dir()          # the unmutated run went through the whole budget
+    assert not (tmp_path / f"m{eq.id:05d}").exists()
