@@ -70,7 +70,8 @@ def cmd_mutate(args: argparse.Namespace) -> int:
     if args.history is not None:
         return _history(args)
     config = make_config(load_spec(), args.config)
-    out = Path(args.out) / f"{config.name}-{args.scope}-seed{args.seed}"
+    tag = "ids-" + "-".join(map(str, sorted(set(args.mutant)))) if args.mutant else f"{args.scope}-seed{args.seed}"
+    out = Path(args.out) / f"{config.name}-{tag}"   # a run of chosen ids never overwrites a sample's report
     output_dir(out, "--out")
     # a damaged database is refused before the work; a run of chosen ids is no score to keep
     db = ResultsDB(Path(args.db)) if args.record and not args.mutant else None
