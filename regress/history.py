@@ -98,7 +98,7 @@ def format_history(h: dict) -> list[str]:
     scores (`lpu mutate`) with their trend when there are any."""
     from .mutation_history import format_mutation_history
 
-    mutation = format_mutation_history(h["mutation"]) if h.get("mutation") else []
+    mutation = [""] + format_mutation_history(h["mutation"]) if h.get("mutation") else []
     return _format_runs(h) + mutation
 
 

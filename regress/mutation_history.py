@@ -45,13 +45,13 @@ def format_mutation_history(rows: list[dict]) -> list[str]:
         return ["no mutation runs recorded yet (run `lpu mutate`)"]
     lines = ["mutation runs, newest first:",
              "    id  date (UTC)        config    scope     seed  count  killed  surv  equiv  tmout  still"
-             "   kill%  commit         wall   build/mutant"]
+             "   kill%  commit               wall   build/mutant"]
     for r in rows:
         per = "-" if r["build_per_mutant"] is None else f"{r['build_per_mutant']:.1f} s ({r['build_mode']})"
         lines.append(f"  {r['id']:>4}  {r['date']}  {r['config']:<8}  {r['scope']:<8}  {r['seed']:>4}  "
                      f"{r['count']:>5}  {r['killed']:>6}  {r['survived']:>4}  {r['equivalent']:>5}  "
                      f"{r['timeout']:>5}  {r['stillborn']:>5}  {_rate(r['kill_rate'])}  "
-                     f"{(r['commit_id'] or '?'):<13}  {(r['seconds'] or 0) / 60:4.0f} min  {per}")
+                     f"{(r['commit_id'] or '?'):<19}  {(r['seconds'] or 0) / 60:4.0f} min  {per}")
     lines.append("kill-rate trend, oldest to newest:")
     groups: dict[tuple[str, str], list[float | None]] = {}
     for r in reversed(rows):
@@ -59,5 +59,8 @@ def format_mutation_history(rows: list[dict]) -> list[str]:
     for (config, scope), vals in groups.items():
         known = [v for v in vals if v is not None]
         rng = f"{min(known):.1f} .. {max(known):.1f} %, last {known[-1]:.1f} %" if known else "no data"
-        lines.append(f"  {config}/{scope:<10} {spark(vals)}  ({len(vals)} runs: {rng})")
+        # kill rates live near the top: the bars span the last 10 points below the lowest
+        lo = max(0.0, min(known) - 10.0) if known else 0.0
+        runs = f"{len(vals)} run{'s' if len(vals) != 1 else ''}"
+        lines.append(f"  {config}/{scope:<10} {spark(vals, lo, 100.0)}  ({runs}: {rng})")
     return lines

@@ -52,7 +52,7 @@ def test_the_trend_runs_oldest_to_newest_per_config_and_scope(tmp_path):
     assert "(3 runs: " in trend and f"last {rates[-1]:.1f} %" in trend and f"{rates[0]:.1f} .. " in trend
     spark = trend.split()[1]
     assert len(spark) == 3 and spark[0] < spark[1] < spark[2]       # rising
-    assert any(ln.strip().startswith("tiny/all") and "(1 runs" in ln for ln in text.splitlines())
+    assert any(ln.strip().startswith("tiny/all") and "(1 run:" in ln for ln in text.splitlines())
     assert len(mutation_history(db, 2)) == 2
 
 
