@@ -130,3 +130,36 @@ def test_a_mutant_the_smoke_must_see_is_killed_in_the_schemata_and_an_equivalent
     assert figures.mode == "schemata" and figures.mutants == 1 and figures.seconds > 0
     assert (tmp_path / "none" / "random").is_dir()          # the unmutated run went through the whole budget
     assert not (tmp_path / f"m{eq.id:05d}").exists()
+
+
+SELECTED = """module m (
+    clk, a, y
+);
+input clk;
+input [7:0] a;
+output [3:0] y;
+wire [3:0] y;
+wire [7:0] s;
+wire [7:0] w;
+
+assign s = (a + 1);
+assign w = (a - 1);
+assign y = (s[(2 + 1):2] + w[3:0] + w);
+
+endmodule
+"""
+
+
+def test_a_stuck_bit_that_every_read_selects_away_is_equivalent():
+    """s is read only as s[3:2]: its other bits are read nowhere; w is also read whole."""
+    from verif.mutation_reads import BitReads
+
+    lines = SELECTED.split("\n")
+    reads = BitReads(lines)
+    assert reads.bits("s") == {2, 3} and reads.bits("w") is None and reads.bits("a") is None
+    assert reads.unread("s", 5) and not reads.unread("s", 3) and not reads.unread("w", 5)
+    stuck = {m.signal: m for m in enumerate_mutants(SELECTED) if m.kind == "stuck"}
+    bit = int(stuck["s"].new.split("<< ")[1].split(")")[0])
+    assert bool(stuck["s"].equivalent) == (bit not in (2, 3))
+    assert stuck["s"].equivalent in ("", f"bit {bit} of s is read by no bit or part select")
+    assert not stuck["w"].equivalent and not stuck["y"].equivalent

@@ -17,18 +17,17 @@ is evaluated on its own."""
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass, field
 
 from verif.mutation import Mutant
+from verif.mutation_reads import const_index
 
 SELECT = "lpu_mutant_sel"
 PLUSARG = "lpu_mutant"
 _ASSIGN = re.compile(r"^assign (\w+)(\[[^\]]*\])? = (.*);$")
 _IF = re.compile(r"^(\s+)(if|else if) \((.*)\) begin$")
 _DECL = re.compile(r"^(?:wire|reg)\s+(?:signed\s+)?(?:\[(\d+):(\d+)\]\s+)?(\w+)\s*(?:;|=)")
-_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
 
 
 @dataclass
@@ -44,18 +43,6 @@ def plusarg(mutant_id: int) -> str:
     return f"+{PLUSARG}={mutant_id}"
 
 
-def _int(text: str) -> int:
-    """A constant bit index as MyHDL writes it (`8-1`, `(2 + 6)-1`)."""
-    def value(node: ast.expr) -> int:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int):
-            return node.value
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-            return _OPS[type(node.op)](value(node.left), value(node.right))
-        raise ValueError(f"not a constant bit index: {text!r}")
-
-    return value(ast.parse(text.strip(), mode="eval").body)
-
-
 def _width(sig: str, sel: str, widths: dict[str, int]) -> int:
     if not sel:
         return widths.get(sig, 1)
@@ -63,7 +50,7 @@ def _width(sig: str, sel: str, widths: dict[str, int]) -> int:
     if ":" not in inner:
         return 1
     hi, lo = inner.split(":", 1)
-    return abs(_int(hi) - _int(lo)) + 1
+    return abs(const_index(hi) - const_index(lo)) + 1
 
 
 def _decl(width: int, name: str, expr: str) -> str:
