@@ -11,8 +11,9 @@ gives one or more mutants of five kinds:
     drop      a procedural assignment removed
 
 A mutant is "equivalent by construction" when the signal it changes is read nowhere in the
-design (a sink that only keeps MyHDL from pruning bits), or when it changes the condition of
-an if whose two branches are the same statements (MyHDL emits these for table entries
+design (a sink that only keeps MyHDL from pruning bits), when it sticks a bit that every
+read of its signal selects away (verif/mutation_reads.py), or when it changes the condition
+of an if whose two branches are the same statements (MyHDL emits these for table entries
 whose value is 0 either way): no test can see it, so it is not counted in the kill rate.
 Sampling is stratified by kind and reproducible from the seed."""
 
