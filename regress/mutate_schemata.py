@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -19,11 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verif.mutation import Mutant
-from verif.schemata import Schemata, build_schemata, plusarg
+from verif.schemata import Schemata, build_schemata, lint_error_lines, plusarg
 
 from .mutate import MutantResult, smoke_budget
 
-_ERROR_LINE = re.compile(r"^%Error[^:]*: [^:]*lpu_top\.v:(\d+):")
 MAX_LINT_ROUNDS = 8
 
 
@@ -48,14 +45,10 @@ class BuildFigures:
 
 
 def _lint(path: Path) -> list[int]:
-    """Lines of lpu_top.v with a Verilator error (lint only, as `lpu gen --lint` builds it)."""
-    from rtl_gen.toolchain import setup_verilator
-
-    p = subprocess.run([str(setup_verilator()), "--lint-only", "--default-language", "1364-2005", "-Wno-fatal",
-                        "-Wno-lint", "-Wno-style", str(path)], capture_output=True, text=True)
-    lines = [int(m.group(1)) for ln in p.stderr.splitlines() if (m := _ERROR_LINE.match(ln))]
-    if p.returncode and not lines:
-        raise SchemataError(f"{path}: Verilator lint failed: {p.stderr.strip().splitlines()[-1:]}")
+    """Lines of lpu_top.v with a Verilator error."""
+    lines, last = lint_error_lines(path)
+    if last:
+        raise SchemataError(f"{path}: Verilator lint failed: {last}")
     return lines
 
 

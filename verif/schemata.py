@@ -27,6 +27,7 @@ SELECT = "lpu_mutant_sel"
 PLUSARG = "lpu_mutant"
 _ASSIGN = re.compile(r"^assign (\w+)(\[[^\]]*\])? = (.*);$")
 _IF = re.compile(r"^(\s+)(if|else if) \((.*)\) begin$")
+_ONE = re.compile(rf"^(?:wire (?:\[[^\]]*\] )?lpu_mut(\d+) =|\s*(?:else )?if \({SELECT} == (\d+)\) )")
 _DECL = re.compile(r"^(?:wire|reg)\s+(?:signed\s+)?(?:\[(\d+):(\d+)\]\s+)?(\w+)\s*(?:;|=)")
 
 
@@ -138,9 +139,27 @@ def build_schemata(verilog: str, mutants: list[Mutant]) -> Schemata:
             new = _procedural(ln, ms)
         for text in new:
             out.append(text)
-            if ms:
-                line_mutants[len(out)] = tuple(mu.id for mu in ms)
+            if ms:   # a line of one alternative names its mutant; the rest belong to all of them
+                one = _ONE.match(text)
+                line_mutants[len(out)] = (int(one.group(1) or one.group(2)),) if one else tuple(mu.id for mu in ms)
         if i == head:
             out += [f"integer {SELECT};", "initial begin",
                     f"    if (!$value$plusargs(\"{PLUSARG}=%d\", {SELECT})) {SELECT} = -1;", "end"]
     return Schemata("\n".join(out), line_mutants)
+
+
+_ERROR_LINE = re.compile(r"^%Error[^:]*: [^:]*lpu_top\.v:(\d+):")
+
+
+def lint_error_lines(path) -> tuple[list[int], str]:
+    """Lines of the Verilog file with a Verilator error (lint only), and the last line of
+    Verilator's output when it failed without naming one."""
+    import subprocess
+
+    from rtl_gen.toolchain import setup_verilator
+
+    p = subprocess.run([str(setup_verilator()), "--lint-only", "--default-language", "1364-2005", "-Wno-fatal",
+                        "-Wno-lint", "-Wno-style", str(path)], capture_output=True, text=True)
+    lines = [int(m.group(1)) for ln in p.stderr.splitlines() if (m := _ERROR_LINE.match(ln))]
+    last = (p.stderr.strip().splitlines() or [""])[-1] if p.returncode and not lines else ""
+    return lines, last
