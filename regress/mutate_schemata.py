@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from isa_spec.errors import LpuError
 from verif.mutation import Mutant
 from verif.schemata import Schemata, build_schemata, lint_error_lines, plusarg
 
@@ -24,8 +25,9 @@ from .mutate import MutantResult, smoke_budget
 MAX_LINT_ROUNDS = 8
 
 
-class SchemataError(RuntimeError):
-    """The schemata cannot be built, or fail without a mutant selected."""
+class SchemataError(LpuError, RuntimeError):
+    """The schemata cannot be built, or fail without a mutant selected (one line: the CLI
+    prints it as an error)."""
 
 
 @dataclass
