@@ -64,6 +64,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
     from regress.mutate_schemata import run_schemata
     from regress.mutation_history import record_mutation_run
     from regress.results import ResultsDB
+    from regress.runner import commit_id
     from verif.build import ensure_rtl
 
     _check(args)
@@ -75,6 +76,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
     output_dir(out, "--out")
     # a damaged database is refused before the work; a run of chosen ids is no score to keep
     db = ResultsDB(Path(args.db)) if args.record and not args.mutant else None
+    commit = commit_id() if db is not None else ""   # the tree this run starts from
     src = ensure_rtl(config) / "lpu_top.v"
     mutants = _pick(args, src.read_text())
     echo = status_printer(args.json)   # with --json, stdout is the JSON alone
@@ -92,7 +94,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
     rep = report(results, config.name, args.seed, time.monotonic() - t0, scope, build)
     path = write_report(rep, out)
     if db is not None:
-        rep["history_id"] = record_mutation_run(db, rep, str(path))
+        rep["history_id"] = record_mutation_run(db, rep, str(path), commit)
         db.close()
     if args.json:
         print(json.dumps(rep, indent=1))

@@ -13,15 +13,17 @@ from .results import ResultsDB
 COUNTED = ("killed", "survived", "equivalent", "timeout", "stillborn")
 
 
-def record_mutation_run(db: ResultsDB, rep: dict, report_path: str = "") -> int:
-    """Record one run's score (a report of regress.mutate.report); returns its id."""
+def record_mutation_run(db: ResultsDB, rep: dict, report_path: str = "", commit: str | None = None) -> int:
+    """Record one run's score (a report of regress.mutate.report); returns its id. `commit`
+    is the tree the run started from (taken at its start: the tree may move during a long
+    run); by default HEAD now."""
     from .runner import commit_id
 
     c = rep["counts"]
     b = rep.get("build") or {}
     return db.record_mutation_run(config=rep["config"], scope=rep["scope"], seed=rep["seed"], count=rep["mutants"],
                                   **{k: c.get(k, 0) for k in COUNTED}, kill_rate=rep["kill_rate"],
-                                  commit_id=commit_id(), host=platform.node(), seconds=rep["seconds"],
+                                  commit_id=commit or commit_id(), host=platform.node(), seconds=rep["seconds"],
                                   build_mode=b.get("mode"), build_per_mutant=b.get("per_mutant"),
                                   report=report_path)
 

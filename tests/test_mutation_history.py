@@ -37,6 +37,8 @@ def test_a_run_is_stored_and_read_back_with_its_counts(tmp_path):
     assert row["build_mode"] == "schemata" and row["build_per_mutant"] == 0.8 and row["seconds"] == 600.0
     assert row["commit_id"] and row["host"] and len(row["date"]) == 16
     assert row["report"] == "out/mutate/x/mutation.json"
+    record_mutation_run(db, rep(46, 1), commit="abc123def456")   # the tree the run started from
+    assert mutation_history(db)[0]["commit_id"] == "abc123def456"
 
 
 def test_the_trend_runs_oldest_to_newest_per_config_and_scope(tmp_path):
