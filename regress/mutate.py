@@ -58,7 +58,8 @@ def smoke_budget(config: str, rtl: Path, out: Path, seeds: int, timeout: float,
     for test, args in steps if seeds else steps[:1]:
         verdict, text = _sim(config, rtl, out / test, args + extra, timeout)
         if verdict != "passed":
-            first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("FAIL")), "")
+            first = next((ln for ln in text.splitlines()
+                          if ln.strip() and not ln.startswith(("FAIL", "functional coverage:"))), "")
             return ("timeout" if verdict == "timeout" else "killed"), test, first[:300]
     return "survived", "", ""
 
