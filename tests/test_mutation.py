@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from isa_spec import load_spec, make_config
-from regress.mutate import MutantResult, kill_rate
+from regress.mutate import MutantResult, kill_rate, report
 from regress.mutate_schemata import run_schemata
 from rtl_gen.toolchain import setup_verilator
 from verif.build import ensure_rtl
@@ -163,3 +163,15 @@ def test_a_stuck_bit_that_every_read_selects_away_is_equivalent():
     assert bool(stuck["s"].equivalent) == (bit not in (2, 3))
     assert stuck["s"].equivalent in ("", f"bit {bit} of s is read by no bit or part select")
     assert not stuck["w"].equivalent and not stuck["y"].equivalent
+
+
+def test_the_report_gives_the_build_time_per_mutant_of_separate_builds():
+    m = enumerate_mutants(SMALL)[0]
+    rs = [MutantResult(m, "killed", build_seconds=30.0), MutantResult(m, "survived", build_seconds=40.0),
+          MutantResult(m, "equivalent")]
+    rep = report(rs, "tiny", 1, 100.0, "all")
+    assert rep["build"] == {"mode": "separate", "seconds": 70.0, "mutants": 2, "per_mutant": 35.0}
+    assert rep["scope"] == "all" and rep["kill_rate"] == 50.0
+    schem = report(rs, "tiny", 1, 100.0, "pipeline", {"mode": "schemata", "seconds": 40.0, "mutants": 2,
+                                                      "per_mutant": 20.0})
+    assert schem["build"]["mode"] == "schemata"
