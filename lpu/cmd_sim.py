@@ -24,6 +24,9 @@ def cmd_sim(args: argparse.Namespace) -> int:
             re.compile(args.only)
         except re.error as exc:
             raise UserError(f"--only: '{args.only}' is not a valid regular expression ({exc})") from None
+    bad = [a for a in args.plusarg if not re.fullmatch(r"\+\w[\w+.]*(=\S*)?", a)]
+    if bad:
+        raise UserError(f"--plusarg: '{bad[0]}' is not a simulator plusarg (+NAME or +NAME=VALUE)")
     overrides = parse_param_overrides(args.param)
     config = make_config(load_spec(), args.config, overrides)
     if args.random:
@@ -49,7 +52,8 @@ def cmd_sim(args: argparse.Namespace) -> int:
     output_dir(out, "--out" if args.out else "test directory")   # before the build and the run
     req = SimRequest(config=config, config_name=args.config, overrides=overrides, test=test, test_dir=out,
                      seed=args.seed, count=args.count, asm=Path(args.file) if args.file else None,
-                     rtl_dir=Path(args.rtl) if args.rtl else None, waves=args.waves, only=args.only)
+                     rtl_dir=Path(args.rtl) if args.rtl else None, waves=args.waves, only=args.only,
+                     plusargs=tuple(args.plusarg))
     try:
         res = simulate(req)
     except ToolError as exc:
@@ -83,3 +87,5 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--rtl", help="check this Verilog tree (lpu_top.v) instead of generating one")
     p.add_argument("--waves", action="store_true", help="write a VCD waveform (dump.vcd)")
     p.add_argument("--out", help="test directory (default out/sim/...)")
+    p.add_argument("--plusarg", action="append", default=[], metavar="+NAME[=VALUE]",
+                   help="pass a plusarg to the simulator (e.g. +lpu_mutant=7 on a mutant schemata build)")

@@ -78,13 +78,15 @@ def failures_of(db: ResultsDB, run_id: int) -> list[dict]:
 
 
 def history(db: ResultsDB, limit: int = 10, suite: str | None = None, run_id: int | None = None) -> dict:
+    from .mutation_history import mutation_history
+
     runs = [_run_row(db, r) for r in db.runs(limit, suite)]
     if run_id is None:
         done = [r for r in runs if r["status"] in ("passed", "failed")]
         run_id = done[0]["run"] if done else (runs[0]["run"] if runs else None)
     focus = failures_of(db, run_id) if run_id is not None else []
     bk = [b.__dict__ for b in buckets(db.results(run_id), db.first_seen)] if run_id is not None else []
-    return {"runs": runs, "run": run_id, "failures": focus, "buckets": bk}
+    return {"runs": runs, "run": run_id, "failures": focus, "buckets": bk, "mutation": mutation_history(db, limit)}
 
 
 def _pct(x: float | None) -> str:
@@ -92,6 +94,15 @@ def _pct(x: float | None) -> str:
 
 
 def format_history(h: dict) -> list[str]:
+    """The runs and their trends, the failures of the run in question, then the mutation
+    scores (`lpu mutate`) with their trend when there are any."""
+    from .mutation_history import format_mutation_history
+
+    mutation = [""] + format_mutation_history(h["mutation"]) if h.get("mutation") else []
+    return _format_runs(h) + mutation
+
+
+def _format_runs(h: dict) -> list[str]:
     runs = h["runs"]
     if not runs:
         return ["no runs recorded yet (run `lpu regress smoke` or `lpu regress nightly`)"]

@@ -37,6 +37,7 @@ class MutantResult:
     by: str = ""          # the test that killed it
     seconds: float = 0.0
     detail: str = ""
+    build_seconds: float = 0.0   # its own Verilator build (0: it shared the schemata build)
 
 
 def _sim(config: str, rtl: Path, out: Path, args: list[str], timeout: float) -> tuple[str, str]:
@@ -46,6 +47,21 @@ def _sim(config: str, rtl: Path, out: Path, args: list[str], timeout: float) -> 
     except subprocess.TimeoutExpired:
         return "timeout", ""
     return ("passed" if p.returncode == 0 else "failed"), (p.stdout + p.stderr).strip()
+
+
+def smoke_budget(config: str, rtl: Path, out: Path, seeds: int, timeout: float,
+                 plusargs: tuple[str, ...] = ()) -> tuple[str, str, str]:
+    """The smoke budget against one build: (outcome, the test that saw it, its first line);
+    outcome killed, timeout or survived."""
+    extra = [f"--plusarg={a}" for a in plusargs]
+    steps = [("directed", ["--directed"]), ("random", ["--random", "--seed", "1", "--count", str(seeds)])]
+    for test, args in steps if seeds else steps[:1]:
+        verdict, text = _sim(config, rtl, out / test, args + extra, timeout)
+        if verdict != "passed":
+            first = next((ln for ln in text.splitlines()
+                          if ln.strip() and not ln.startswith(("FAIL", "functional coverage:"))), "")
+            return ("timeout" if verdict == "timeout" else "killed"), test, first[:300]
+    return "survived", "", ""
 
 
 def run_mutant(m: Mutant, config_name: str, src: Path, work: Path, seeds: int, timeout: float) -> MutantResult:
@@ -63,15 +79,10 @@ def run_mutant(m: Mutant, config_name: str, src: Path, work: Path, seeds: int, t
         b = build(make_config(load_spec(), config_name), "plain", rtl)
     except (Exception, SystemExit) as exc:   # the cocotb runner exits on a failed build
         return MutantResult(m, "stillborn", seconds=time.monotonic() - t0, detail=f"{type(exc).__name__}: {exc}")
+    built = time.monotonic() - t0
     try:
-        steps = [("directed", ["--directed"]), ("random", ["--random", "--seed", "1", "--count", str(seeds)])]
-        for test, args in steps if seeds else steps[:1]:
-            verdict, text = _sim(config_name, rtl, d / test, args, timeout)
-            if verdict != "passed":
-                outcome = "timeout" if verdict == "timeout" else "killed"
-                first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("FAIL")), "")
-                return MutantResult(m, outcome, by=test, seconds=time.monotonic() - t0, detail=first[:300])
-        return MutantResult(m, "survived", seconds=time.monotonic() - t0)
+        outcome, by, detail = smoke_budget(config_name, rtl, d, seeds, timeout)
+        return MutantResult(m, outcome, by=by, seconds=time.monotonic() - t0, detail=detail, build_seconds=built)
     finally:
         if b is not None:
             shutil.rmtree(b.sim_dir, ignore_errors=True)   # ~150 MB per mutant build
@@ -100,15 +111,20 @@ def run_mutants(mutants: list[Mutant], config_name: str, src: Path, work: Path, 
     return sorted(results, key=lambda r: r.mutant.line)
 
 
-def report(results: list[MutantResult], config: str, seed: int, seconds: float) -> dict:
+def report(results: list[MutantResult], config: str, seed: int, seconds: float, scope: str = "all",
+           build: dict | None = None) -> dict:
     counts = {o: sum(r.outcome == o for r in results) for o in OUTCOMES}
     by_kind = {}
     for r in results:
         k = by_kind.setdefault(r.mutant.kind, {o: 0 for o in OUTCOMES})
         k[r.outcome] += 1
-    return {"config": config, "seed": seed, "mutants": len(results), "counts": counts, "by_kind": by_kind,
-            "kill_rate": kill_rate(results), "seconds": round(seconds, 1),
-            "survivors": [{"line": r.mutant.line, "kind": r.mutant.kind, "signal": r.mutant.signal,
+    if build is None:   # separate builds: each mutant's own
+        built = [r.build_seconds for r in results if r.build_seconds]
+        build = {"mode": "separate", "seconds": round(sum(built), 1), "mutants": len(built),
+                 "per_mutant": round(sum(built) / len(built), 2) if built else None}
+    return {"config": config, "scope": scope, "seed": seed, "mutants": len(results), "counts": counts,
+            "by_kind": by_kind, "kill_rate": kill_rate(results), "seconds": round(seconds, 1), "build": build,
+            "survivors": [{"id": r.mutant.id, "line": r.mutant.line, "kind": r.mutant.kind, "signal": r.mutant.signal,
                            "old": r.mutant.old.strip(), "new": r.mutant.new.strip()}
                           for r in results if r.outcome == "survived"],
             "results": [{**asdict(r.mutant), "outcome": r.outcome, "by": r.by, "seconds": round(r.seconds, 1),
@@ -118,8 +134,11 @@ def report(results: list[MutantResult], config: str, seed: int, seconds: float) 
 def format_report(rep: dict, verilog: Path) -> list[str]:
     c = rep["counts"]
     rate = rep["kill_rate"]
-    lines = [f"mutation testing of {verilog} ({rep['config']}, seed {rep['seed']}): {rep['mutants']} mutants in "
-             f"{rep['seconds'] / 60:.1f} min",
+    b = rep["build"]
+    per = "-" if b["per_mutant"] is None else f"{b['per_mutant']:.1f} s"
+    lines = [f"mutation testing of {verilog} ({rep['config']}, scope {rep['scope']}, seed {rep['seed']}): "
+             f"{rep['mutants']} mutants in {rep['seconds'] / 60:.1f} min",
+             f"  Verilator builds ({b['mode']}): {b['seconds']:.0f} s for {b['mutants']} mutants, {per} per mutant",
              "  " + ", ".join(f"{c[o]} {o}" for o in OUTCOMES),
              f"  kill rate {'n/a' if rate is None else f'{rate:.1f} %'} (killed + timeout over killed + timeout + "
              f"survived; equivalent and stillborn mutants not counted)"]
@@ -128,7 +147,7 @@ def format_report(rep: dict, verilog: Path) -> list[str]:
     if rep["survivors"]:
         lines.append("surviving mutants (add stimulus or coverage for them):")
         for s in rep["survivors"]:
-            lines.append(f"  {verilog.name}:{s['line']} [{s['kind']}] {s['old']}")
+            lines.append(f"  {verilog.name}:{s['line']} [{s['kind']}] id {s['id']}  {s['old']}")
             lines.append(f"      -> {s['new']}")
     return lines
 

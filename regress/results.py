@@ -32,6 +32,13 @@ CREATE TABLE IF NOT EXISTS results (
     repro TEXT, log TEXT, waves TEXT, functional REAL, recorded REAL NOT NULL,
     job TEXT
 );
+CREATE TABLE IF NOT EXISTS mutation_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    config TEXT NOT NULL, scope TEXT NOT NULL, seed INTEGER, count INTEGER,
+    killed INTEGER, survived INTEGER, equivalent INTEGER, timeout INTEGER, stillborn INTEGER,
+    kill_rate REAL, commit_id TEXT, host TEXT, recorded REAL NOT NULL, seconds REAL,
+    build_mode TEXT, build_per_mutant REAL, report TEXT
+);
 CREATE INDEX IF NOT EXISTS results_by_test ON results(config, test, seed);
 CREATE INDEX IF NOT EXISTS results_by_run ON results(run_id);
 """
@@ -40,9 +47,13 @@ ADDED_COLUMNS = {"runs": ("out_dir TEXT", "args TEXT", "planned INTEGER", "funct
                           "toggle REAL", "pid INTEGER", "launcher TEXT"),
                  "results": ("job TEXT",)}
 # PRAGMA user_version of a database this code wrote: 0 is a database from before the
-# version was kept (the same tables, perhaps without the added columns)
-SCHEMA_VERSION = 1
-TABLES = ("runs", "results")
+# version was kept (the same tables, perhaps without the added columns); 2 added the
+# mutation_runs table (`lpu mutate` scores), which opening an older database creates
+SCHEMA_VERSION = 2
+TABLES = ("runs", "results")          # a results database has these; the others are added when missing
+MUTATION_COLUMNS = ("config", "scope", "seed", "count", "killed", "survived", "equivalent", "timeout", "stillborn",
+                    "kill_rate", "commit_id", "host", "recorded", "seconds", "build_mode", "build_per_mutant",
+                    "report")
 
 __all__ = ["ResultsDB", "ResultsDBError", "Status", "TestResult", "SCHEMA_VERSION"]
 
@@ -130,6 +141,9 @@ class ResultsDB:
             if not tables:
                 raise ResultsDBError(f"{self.path}: not a usable results database (an SQLite file without tables)")
             self._shadow_missing_columns()
+            if "mutation_runs" not in tables:   # older than version 2: read as no mutation runs
+                self.conn.execute("CREATE TEMP TABLE mutation_runs (id INTEGER, "
+                                  + ", ".join(MUTATION_COLUMNS) + ")")
 
     def _missing_columns(self, table: str) -> list[str]:
         have = {r["name"] for r in self.conn.execute(f"PRAGMA main.table_info({table})")}
@@ -191,6 +205,19 @@ class ResultsDB:
                     "repro, log, waves, functional, recorded, job) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (run_id, d["config"], d["test"], d["seed"], d["status"], d["duration"], d["signature"],
                      d["message"], d["repro"], d["log"], d["waves"], d["functional"], time.time(), d["job"]))
+
+    def record_mutation_run(self, **fields) -> int:
+        bad = set(fields) - set(MUTATION_COLUMNS)
+        if bad:
+            raise ValueError(f"not a mutation-run field: {', '.join(sorted(bad))}")
+        fields.setdefault("recorded", time.time())
+        cols = ", ".join(fields)
+        return self._write(f"INSERT INTO mutation_runs ({cols}) VALUES ({', '.join('?' * len(fields))})",
+                           tuple(fields.values()))
+
+    def mutation_runs(self, limit: int = 20) -> list[sqlite3.Row]:
+        """The newest recorded mutation runs first."""
+        return self.conn.execute("SELECT * FROM mutation_runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
 
     def runs(self, limit: int = 20, suite: str | None = None) -> list[sqlite3.Row]:
         """The newest runs first."""

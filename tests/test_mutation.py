@@ -6,7 +6,8 @@ import subprocess
 import pytest
 
 from isa_spec import load_spec, make_config
-from regress.mutate import MutantResult, kill_rate, run_mutant
+from regress.mutate import MutantResult, kill_rate, report
+from regress.mutate_schemata import run_schemata
 from rtl_gen.toolchain import setup_verilator
 from verif.build import ensure_rtl
 from verif.mutation import KINDS, enumerate_mutants, sample
@@ -113,13 +114,64 @@ def test_sampled_mutants_of_the_real_design_are_legal_verilog(tmp_path):
 
 
 @pytest.mark.rtl
-def test_a_mutant_the_smoke_must_see_is_killed_and_an_equivalent_one_is_not_run(tmp_path):
+def test_a_mutant_the_smoke_must_see_is_killed_in_the_schemata_and_an_equivalent_one_is_not_run(tmp_path):
+    """The one end-to-end mutant run: both mutants in one schemata build; the design with no
+    mutant selected passes first, then the mutant dies."""
     src = ensure_rtl(make_config(load_spec(), "tiny")) / "lpu_top.v"
     ms = enumerate_mutants(src.read_text())
     # the retirement trace reports no memory write for stores: the scoreboard compares it
     wrong_we = next(m for m in ms if m.kind == "op" and m.signal == "rvfi_mem_we")
-    r = run_mutant(wrong_we, "tiny", src, tmp_path, seeds=2, timeout=300)
-    assert r.outcome == "killed" and r.by == "directed", r
     eq = next(m for m in ms if m.equivalent)
-    r = run_mutant(eq, "tiny", src, tmp_path, seeds=2, timeout=300)
-    assert r.outcome == "equivalent" and not (tmp_path / f"m{eq.id:05d}").exists()
+    results, figures = run_schemata([wrong_we, eq], "tiny", src, tmp_path, seeds=2, timeout=300, jobs=1,
+                                    echo=lambda *a, **k: None)
+    by = {r.mutant.id: r for r in results}
+    assert by[wrong_we.id].outcome == "killed" and by[wrong_we.id].by == "directed", by[wrong_we.id]
+    assert by[eq.id].outcome == "equivalent"
+    assert figures.mode == "schemata" and figures.mutants == 1 and figures.seconds > 0
+    assert (tmp_path / "none" / "random").is_dir()          # the unmutated run went through the whole budget
+    assert not (tmp_path / f"m{eq.id:05d}").exists()
+
+
+SELECTED = """module m (
+    clk, a, y
+);
+input clk;
+input [7:0] a;
+output [3:0] y;
+wire [3:0] y;
+wire [7:0] s;
+wire [7:0] w;
+
+assign s = (a + 1);
+assign w = (a - 1);
+assign y = (s[(2 + 1):2] + w[3:0] + w);
+
+endmodule
+"""
+
+
+def test_a_stuck_bit_that_every_read_selects_away_is_equivalent():
+    """s is read only as s[3:2]: its other bits are read nowhere; w is also read whole."""
+    from verif.mutation_reads import BitReads
+
+    lines = SELECTED.split("\n")
+    reads = BitReads(lines)
+    assert reads.bits("s") == {2, 3} and reads.bits("w") is None and reads.bits("a") is None
+    assert reads.unread("s", 5) and not reads.unread("s", 3) and not reads.unread("w", 5)
+    stuck = {m.signal: m for m in enumerate_mutants(SELECTED) if m.kind == "stuck"}
+    bit = int(stuck["s"].new.split("<< ")[1].split(")")[0])
+    assert bool(stuck["s"].equivalent) == (bit not in (2, 3))
+    assert stuck["s"].equivalent in ("", f"bit {bit} of s is read by no bit or part select")
+    assert not stuck["w"].equivalent and not stuck["y"].equivalent
+
+
+def test_the_report_gives_the_build_time_per_mutant_of_separate_builds():
+    m = enumerate_mutants(SMALL)[0]
+    rs = [MutantResult(m, "killed", build_seconds=30.0), MutantResult(m, "survived", build_seconds=40.0),
+          MutantResult(m, "equivalent")]
+    rep = report(rs, "tiny", 1, 100.0, "all")
+    assert rep["build"] == {"mode": "separate", "seconds": 70.0, "mutants": 2, "per_mutant": 35.0}
+    assert rep["scope"] == "all" and rep["kill_rate"] == 50.0
+    schem = report(rs, "tiny", 1, 100.0, "pipeline", {"mode": "schemata", "seconds": 40.0, "mutants": 2,
+                                                      "per_mutant": 20.0})
+    assert schem["build"]["mode"] == "schemata"

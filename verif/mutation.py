@@ -11,8 +11,9 @@ gives one or more mutants of five kinds:
     drop      a procedural assignment removed
 
 A mutant is "equivalent by construction" when the signal it changes is read nowhere in the
-design (a sink that only keeps MyHDL from pruning bits), or when it changes the condition of
-an if whose two branches are the same statements (MyHDL emits these for table entries
+design (a sink that only keeps MyHDL from pruning bits), when it sticks a bit that every
+read of its signal selects away (verif/mutation_reads.py), or when it changes the condition
+of an if whose two branches are the same statements (MyHDL emits these for table entries
 whose value is 0 either way): no test can see it, so it is not counted in the kill rate.
 Sampling is stratified by kind and reproducible from the seed."""
 
@@ -23,6 +24,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+from verif.mutation_reads import BitReads
 
 KINDS = ("op", "const", "invert", "stuck", "drop")
 SWAPS = {"+": "-", "-": "+", "&": "|", "|": "&", "^": "&", "==": "!=", "!=": "==", "<": "<=", "<=": "<",
@@ -130,9 +133,12 @@ def enumerate_mutants(verilog: str) -> list[Mutant]:
     def read_count(sig: str) -> int:
         return uses[sig]
 
+    reads = BitReads(lines)
+
     out: list[Mutant] = []
     for i, ln in _statement_lines(lines):
         cands: list[tuple[str, str, str]] = []   # kind, signal, new line
+        unread_bit: dict[str, str] = {}          # new line -> why its stuck bit is unseen
         if m := _ASSIGN.match(ln):
             sig, sel, expr = m.group(1), m.group(2) or "", m.group(3)
             pre = f"assign {sig}{sel} = "
@@ -145,6 +151,8 @@ def enumerate_mutants(verilog: str) -> list[Mutant]:
                 mask = f"(1 << {bit})"
                 new = f"{pre}(({expr}) | {mask});" if i % 2 else f"{pre}(({expr}) & ~{mask});"
                 cands.append(("stuck", sig, new))
+                if reads.unread(sig, bit):
+                    unread_bit[new] = f"bit {bit} of {sig} is read by no bit or part select"
         elif m := _PROC.match(ln):
             ind, sig, sel, op, expr = m.groups()
             pre = f"{ind}{sig}{sel or ''} {op} "
@@ -163,6 +171,7 @@ def enumerate_mutants(verilog: str) -> list[Mutant]:
                 if sig != "(condition)" and read_count(sig) <= 2 else ""
             if dead_if:
                 why = "both branches of this if do the same"
+            why = why or unread_bit.get(new, "")
             out.append(Mutant(len(out), kind, i + 1, sig, ln, new, why))
     return out
 

@@ -32,6 +32,7 @@ class SimRequest:
     waves: bool = False
     coverage: bool = False
     only: str | None = None
+    plusargs: tuple[str, ...] = ()       # extra simulator plusargs (+NAME or +NAME=VALUE)
 
     def repro(self) -> str:
         cmd = ["lpu", "sim"]
@@ -47,6 +48,8 @@ class SimRequest:
             cmd += ["--param", f"{k}={v}"]
         if self.rtl_dir:
             cmd += ["--rtl", str(self.rtl_dir)]
+        for a in self.plusargs:
+            cmd += [f"--plusarg={a}"]
         return shlex.join(cmd + ["--waves"])
 
 
@@ -91,6 +94,7 @@ def simulate(req: SimRequest) -> SimResult:
     if req.only:
         env["LPU_DIRECTED_FILTER"] = req.only
     plusargs = ["+verilator+coverage+file+coverage.dat"] if req.coverage else []
+    plusargs += list(req.plusargs)
     t0 = time.monotonic()
     results = run(b, "verif.uvm.tests", test_dir, env, testcase=TESTS[req.test], plusargs=plusargs)
     failure = _failure_text(results)
