@@ -27,6 +27,7 @@ FAN_OUT = "fan_out"        # the generator stream that serves hazard holes sever
 HAZARD_HORIZON = 6         # words an item with no hazard may need: fillers past distance 4
 NO_HAZARD = "0"            # the cheapest distance for items that need none: the set-up itself
 SAFE_BASE_IMM = ("zero", "positive")  # absolute addressing (base x0): the offset is the address
+UARCH_FIRST = 0            # pipeline targets before the architectural ones while those remain (IMEM is small)
 INSTRUCTION_GROUPS = ("instr", "field", "hazard", "box", "branch", "result")  # bins NAME/... of one instruction
 
 
@@ -108,10 +109,13 @@ class Planner:
                 loops.append(self._loop(int(p[1].removeprefix("counter")), p[2] == "taken"))
             elif g == "uarch":
                 uarch.append(h)
-        # few and short: first, before IMEM fills
-        out = traps + loops + uarch_targets(self.spec, uarch, self.base, rng) + self._fan_outs(wants)
+        # few and short: first, before IMEM fills; pipeline targets fill what the others leave
+        pipe, closing = uarch_targets(self.spec, self.m.config, uarch, self.base, rng, self._loop)
+        first = UARCH_FIRST if len(uarch) < len(holes) else len(pipe)   # all, once only they are left
+        out = traps + loops + pipe[:first] + self._fan_outs(wants)
         items = [(name, it) for name, ws in wants.items() for it in self._pack(name, ws)]
-        return out + [self._target(name, it) for name, it in self._cheapest_first(items)]
+        return out + [self._target(name, it) for name, it in self._cheapest_first(items)] + pipe[first:] \
+            + closing
 
     def _fan_outs(self, wants: dict[str, list[tuple[str, str]]]) -> list[Target]:
         """Hazard wants of fan readers, at most one per distance, become fan-out items (one

@@ -7,14 +7,14 @@ under one-hot knobs; the others by the generator's item for that bin
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 
-from isa_spec import Spec
+from isa_spec import Config, Spec
+from isa_spec.timing import timing_table
 
-from .generator import Knobs, Target
+from .generator import BOX_OPERATOR_CLASS, Knobs, Target, instruction_roles
 
-# holes served by a stream: group -> stream (knobs narrowed by `_stream_knobs`)
-STREAM_OF = {"boxpair": "box_chain", "pred": "branchy_loop"}
 ITEM_GROUPS = ("stall", "flush", "shadow", "stall_flush")   # verif/generator/uarch_items.py
 FWD_DISTANCE = {"ex": "0", "id": "1"}   # EX forwards a result computed right before; ID bypasses one a word earlier
 
@@ -24,8 +24,11 @@ def _one_hot(weights: dict[str, float], keys) -> dict[str, float]:
     return {k: (1.0 if k in keys else 0.0) for k in weights}
 
 
-def uarch_targets(spec: Spec, holes: list[str], base: Knobs, rng: random.Random) -> list[Target]:
-    """One target per pipeline hole (in a random order: a program fits only some of them)."""
+def uarch_targets(spec: Spec, config: Config, holes: list[str], base: Knobs, rng: random.Random,
+                  loop: Callable[[int, bool], Target]) -> tuple[list[Target], list[Target]]:
+    """One target per pipeline hole, in a random order (a program fits only some of them):
+    (targets, closing ones: items that end the program with a halt, to go after all others).
+    `loop(counter, taken)` is the planner's loop target for a predictor state."""
     out: list[Target] = []
     for h in holes:
         p = h.split("/")
@@ -43,10 +46,18 @@ def uarch_targets(spec: Spec, holes: list[str], base: Knobs, rng: random.Random)
             out.append(Target("stream", "chain", replace(
                 base, instr_weights=_one_hot(base.instr_weights, names),
                 hazard_weights=_one_hot(base.hazard_weights, FWD_DISTANCE[path]))))
-        elif group in STREAM_OF:
-            k = base
-            if group == "boxpair":
-                k = replace(base, box_chain_weights=_one_hot(base.box_chain_weights, [p[2]]))
-            out.append(Target("stream", STREAM_OF[group], k))
+        elif group == "boxpair":   # both operations of the spec's box class
+            box = [n for n, i in spec.instructions.items() if i.iclass == BOX_OPERATOR_CLASS]
+            out.append(Target("stream", "box_chain", replace(
+                base, box_chain_weights=_one_hot(base.box_chain_weights, [p[2]]),
+                instr_weights=_one_hot(base.instr_weights, box))))
+        elif group == "pred":      # pred/counterC/OUTCOME/STAGE: the planner's loop, over branches resolved there
+            mw = timing_table(spec, config).resolve_in_mw
+            names = [n for n, i in spec.instructions.items() if i.conditional and (n in mw) == (p[4] == "mw")]
+            t = loop(int(p[2].removeprefix("counter")), p[3] == "taken")
+            out.append(replace(t, knobs=replace(t.knobs, instr_weights=_one_hot(t.knobs.instr_weights, names))))
     rng.shuffle(out)
-    return out
+    roles = instruction_roles(spec, config)
+    halting = {f"uarch/stall/ex_busy/{c}" for c in {i.iclass for i in spec.instructions.values()}
+               if all(roles[n].halts for n, i in spec.instructions.items() if i.iclass == c)}
+    return [t for t in out if t.name not in halting], [t for t in out if t.name in halting][:1]

@@ -112,7 +112,14 @@ class _UarchItems:
         multi = [n for n in self.spec.instructions if t.ex_cycles[n] > 1 and not self.roles[n].halts
                  and not (self.roles[n].mem and self.roles[n].mem_words > self.scratch)]
         names = self._of_class(cls, executes=True)
-        if not (multi and names):
+        halts = [n for n in self._of_class(cls, executes=False) if self.roles[n].halts]
+        if not (multi and (names or halts)):
+            return
+        if not names:   # a class of halt only: the program ends here (the planner puts this last)
+            first = self._prepare(self.rng.choice(multi))
+            self._setup(first)
+            self._finish(first)
+            self.emit(halts[0], {}, "waits while the one before is busy in EX")
             return
         second = self._prepare(self.rng.choice(names))
         busy = set(second.ops.values()) - {self.x0}
