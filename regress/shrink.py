@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -209,9 +210,10 @@ def shrink(source: str, target: Target, out: Path, origin: str = "a failing prog
     final = render(lines, unit_lines, set(kept))
     if final != best["source"]:   # the search ended on a candidate it had tested earlier
         best["failure"] = runner.run(final)
+    failure = best["failure"].strip().replace(str(work / "candidate.s"), str(out))
     res = ShrinkResult(sig, len(prog.text), len(assemble(final, origin).text), runner.runs,
-                       time.monotonic() - t0, not stats.stopped, str(out), target.repro(out),
-                       best["failure"].strip())
+                       time.monotonic() - t0, not stats.stopped, str(out), target.repro(out), failure)
     out.write_text(_header(res, origin) + tidy(final))
     out.with_suffix(".json").write_text(res.to_json())
+    shutil.rmtree(work, ignore_errors=True)   # the candidates' logs (the reproducer's own run reproduces it)
     return res
