@@ -37,6 +37,8 @@ def _options(args: argparse.Namespace, suite: str, configs: list[str], seeds: in
         raise UserError(f"--seeds: need 0 or more, got {seeds}")
     if args.timeout <= 0:
         raise UserError(f"--timeout: need a positive number of seconds, got {args.timeout}")
+    if args.shrink < 0:
+        raise UserError(f"--shrink: need 0 (never) or more candidate runs, got {args.shrink}")
     if args.max_parallel is not None and args.max_parallel < 1:
         raise UserError(f"--max-parallel: need at least 1, got {args.max_parallel}")
     slurm = None
@@ -52,7 +54,7 @@ def _options(args: argparse.Namespace, suite: str, configs: list[str], seeds: in
     return RunOptions(suite=suite, configs=configs, seeds=seeds, jobs=args.jobs, out=Path(args.out),
                       db=Path(args.db) if args.db else None, timeout=args.timeout,
                       seed_base=getattr(args, "seed_base", None), report=not getattr(args, "no_report", False),
-                      launcher=args.launcher, slurm=slurm, max_parallel=args.max_parallel)
+                      launcher=args.launcher, slurm=slurm, max_parallel=args.max_parallel, shrink=args.shrink)
 
 
 def _examples(directory: Path) -> list[Path]:
@@ -167,6 +169,7 @@ def cmd_regress(args: argparse.Namespace) -> int:
 
 def _run_options(p: argparse.ArgumentParser) -> None:
     from regress.launchers import LAUNCHERS
+    from regress.shrink import DEFAULT_RUNS as SHRINK_RUNS
 
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel workers (pytest-xdist; default: the number of CPUs)")
@@ -176,6 +179,9 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=900.0, metavar="S",
                    help="per-test limit in seconds; a test still running is killed and recorded as a "
                         "timeout (default 900)")
+    p.add_argument("--shrink", type=int, default=SHRINK_RUNS, metavar="N",
+                   help="shrink each failing random program to a minimal reproducer (minimal.s in its test "
+                        f"directory) within N candidate runs; 0: never (default {SHRINK_RUNS})")
     p.add_argument("--launcher", choices=LAUNCHERS, default="local",
                    help="where the tests run: local (pytest-xdist workers on this machine, the default) or "
                         "slurm (job arrays on a Slurm cluster; docs/regressions.md, Running on a Slurm cluster)")

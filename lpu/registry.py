@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lpu.cmd_run",
     "lpu.cmd_gen",
     "lpu.cmd_sim",
+    "lpu.cmd_shrink",
     "lpu.cmd_regress",
     "lpu.cmd_cov",
     "lpu.cmd_mutate",

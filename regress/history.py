@@ -139,4 +139,6 @@ def _format_runs(h: dict) -> list[str]:
     for b in h["buckets"]:
         lines.append(f"  x{b['count']:<4} {b['signature']}  (first seen in run {b['first_run']})  "
                      f"reproduce: {b['repro']}" + (f"  waveform: {b['waves']}" if b["waves"] else ""))
+        if b.get("reproducer"):
+            lines.append(f"        minimal reproducer: lpu sim {b['reproducer']} --config {b['reproducer_config']}")
     return lines

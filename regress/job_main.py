@@ -61,10 +61,15 @@ def main(argv: list[str]) -> int:
     watch_parent()   # the simulator and this process die with the worker that started them
     job, test_dir = Job.from_json(argv[0]), Path(argv[1])
     spec = load_spec()
+    (test_dir / "job.json").write_text(job.to_json())   # for `lpu shrink DIR` afterwards
     try:
         out = _examples(job, spec) if job.kind == "examples" else _simulate(job, spec, test_dir)
     except Exception as exc:  # the job's own crash, recorded with its traceback
         out = {"status": "crashed", "message": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"}
+    if job.shrink:
+        from .shrink_job import shrink_into
+
+        shrink_into(out, job, spec, test_dir)
     (test_dir / "result.json").write_text(json.dumps(out))
     return 0
 

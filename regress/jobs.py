@@ -25,6 +25,7 @@ class Job:
     waves: bool = False         # rerun-failed: with a waveform
     coverage: bool = False      # built with line + toggle coverage
     path: str = ""              # examples: the folder of example programs (default examples/)
+    shrink: int = 0             # random: on a failure, shrink the program within this many runs (0: never)
 
     def __post_init__(self):
         if self.kind not in KINDS:

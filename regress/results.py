@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS results (
     config TEXT NOT NULL, test TEXT NOT NULL, seed INTEGER,
     status TEXT NOT NULL, duration REAL, signature TEXT, message TEXT,
     repro TEXT, log TEXT, waves TEXT, functional REAL, recorded REAL NOT NULL,
-    job TEXT
+    job TEXT, reproducer TEXT
 );
 CREATE TABLE IF NOT EXISTS mutation_runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -45,7 +45,7 @@ CREATE INDEX IF NOT EXISTS results_by_run ON results(run_id);
 # columns added after the first release: an older database gains them when opened
 ADDED_COLUMNS = {"runs": ("out_dir TEXT", "args TEXT", "planned INTEGER", "functional REAL", "line REAL",
                           "toggle REAL", "pid INTEGER", "launcher TEXT"),
-                 "results": ("job TEXT",)}
+                 "results": ("job TEXT", "reproducer TEXT")}
 # PRAGMA user_version of a database this code wrote: 0 is a database from before the
 # version was kept (the same tables, perhaps without the added columns); 2 added the
 # mutation_runs table (`lpu mutate` scores), which opening an older database creates
@@ -81,6 +81,7 @@ class TestResult:
     waves: str = ""
     functional: float | None = None   # functional coverage percent of this test, if measured
     job: str = ""                      # the job's JSON (regress/jobs.py), to rerun it exactly
+    reproducer: str = ""               # the shrunk program (regress/shrink.py), when one was made
 
 
 class ResultsDB:
@@ -202,9 +203,10 @@ class ResultsDB:
         d = asdict(r)
         d["status"] = Status(r.status).value
         self._write("INSERT INTO results (run_id, config, test, seed, status, duration, signature, message, "
-                    "repro, log, waves, functional, recorded, job) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "repro, log, waves, functional, recorded, job, reproducer) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (run_id, d["config"], d["test"], d["seed"], d["status"], d["duration"], d["signature"],
-                     d["message"], d["repro"], d["log"], d["waves"], d["functional"], time.time(), d["job"]))
+                     d["message"], d["repro"], d["log"], d["waves"], d["functional"], time.time(), d["job"],
+                     d["reproducer"]))
 
     def record_mutation_run(self, **fields) -> int:
         bad = set(fields) - set(MUTATION_COLUMNS)

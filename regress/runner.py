@@ -32,6 +32,7 @@ from .launchers import Launched, Launcher, LaunchError, Plan
 from .launchers.slurm_config import SlurmOptions
 from .progress import hms
 from .results import ResultsDB, Status, TestResult
+from .shrink import DEFAULT_RUNS as SHRINK_RUNS
 from .suites import suite_jobs
 from .triage import buckets
 
@@ -57,6 +58,7 @@ class RunOptions:
     launcher: str = "local"          # where the jobs run: local (pytest-xdist) or slurm
     slurm: SlurmOptions | None = None
     max_parallel: int | None = None  # local: caps -j; slurm: array tasks running at once
+    shrink: int = SHRINK_RUNS        # a failing random program is shrunk within this many runs (0: never)
 
     @property
     def db_path(self) -> Path:
@@ -188,6 +190,7 @@ def execute(opts: RunOptions, jobs: list[Job] | None = None, label: str | None =
                  f"results in {run_dir}")
         else:
             echo(f"run {run_id}: {suite}, {len(jobs)} tests, -j {opts.jobs}; results in {run_dir}")
+        jobs = [replace(j, shrink=opts.shrink) if j.kind == "random" else j for j in jobs]
         db.update_run(run_id, out_dir=str(run_dir), planned=len(jobs), launcher=launcher.describe())
         echo("building each configuration once (minutes the first time, then reused):")
         builds = prebuild(jobs, opts.jobs, echo)
@@ -244,6 +247,8 @@ def _print_outcome(db: ResultsDB, o: RunOutcome, echo) -> None:
         echo(f"        e.g. {b.tests[0]}   reproduce: {b.repro}")
         if b.waves:
             echo(f"        waveform: {b.waves}")
+        if b.reproducer:
+            echo(f"        minimal reproducer: {b.reproducer_command()}")
     if o.status == "failed":
         echo(f"  rerun the failures with waveforms: lpu regress --rerun-failed {o.run_id}")
     for line in o.coverage_lines:

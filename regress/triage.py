@@ -46,6 +46,22 @@ class Bucket:
     repro: str = ""
     waves: str = ""
     tests: list[str] = field(default_factory=list)
+    reproducer: str = ""       # a shrunk program of the bucket (regress/shrink.py), if one was made
+    reproducer_config: str = ""
+
+    def reproducer_command(self) -> str:
+        """The reproducer's one-line command (on the configuration's own build)."""
+        if not self.reproducer:
+            return ""
+        return f"lpu sim {self.reproducer} --config {self.reproducer_config}"
+
+
+def _column(row, name: str) -> str:
+    """A column a row may lack (a database or a caller from before the column existed)."""
+    try:
+        return row[name] or ""
+    except (IndexError, KeyError):
+        return ""
 
 
 def buckets(rows, first_seen=None) -> list[Bucket]:
@@ -62,6 +78,8 @@ def buckets(rows, first_seen=None) -> list[Bucket]:
             b.first_run = r["run_id"]
         b.repro = b.repro or r["repro"]
         b.waves = b.waves or r["waves"]
+        if not b.reproducer and _column(r, "reproducer"):
+            b.reproducer, b.reproducer_config = _column(r, "reproducer"), r["config"]
         b.tests.append(f"{r['config']}/{r['test']}" + (f"/seed{r['seed']}" if r["seed"] is not None else ""))
     if first_seen is not None:
         for b in out.values():

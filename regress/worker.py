@@ -81,6 +81,7 @@ def run_job(job: Job, test_dir: Path, timeout: float, child: list[str] | None = 
         res.functional = v.get("functional")
         if v.get("waves"):
             res.waves = v["waves"]
+        res.reproducer = v.get("reproducer", "")
         if res.status is Status.CRASHED:
             res.message += f"\nLog tail:\n{log_tail(sim_log, log)}"
     if res.status is not Status.PASSED:

@@ -1,5 +1,6 @@
-"""Planted RTL bugs (verif/mutants.py) are caught by the testbench within the smoke budget:
-the directed programs, then a few random programs, under the UVM testbench with `--rtl`."""
+"""Planted RTL bugs (verif/mutants.py, verif/mutants_pipeline.py) are caught by the testbench
+within the smoke budget: the directed programs, then a few random programs, under the UVM
+testbench with `--rtl`; and the report names the right first wrong retirement."""
 
 import re
 
@@ -12,7 +13,50 @@ from verif.simulate import SimRequest, simulate
 
 SPEC = load_spec()
 RANDOM_SEEDS = 8
-EXTRA_STALL = next(m for m in PLANTED if m.name == "extra_stall")
+BY_NAME = {m.name: m for m in PLANTED}
+EXTRA_STALL = BY_NAME["extra_stall"]
+
+# What each pipeline bug's report shows (docs/mutation.md): the first wrong retirement's
+# instruction (a regex on its disassembly) and a field that differs there, or the final-state
+# line. A report of another kind (e.g. only a cycle where a value should differ) fails the test.
+INSN = r"instruction:\s+\d+ pc 0x[0-9a-f]+\s+[0-9a-f]{8}\s+"
+REPORTS = {
+    # a memory op right after a late producer of its operand: the stale value is stored
+    "late_use_mem_consumer": INSN + r"(sw|lw|lbx|sbx) .*\n(  .*\n)*  mem_writes: model",
+    # the instruction waiting in ID for lw's word gets the EX/MW register's 0 instead
+    "bypass_wrong_source": INSN + r".*\n(  .*\n)*  x_write: model \(\d+, \d+\), rtl \(\d+, \d+\)",
+    # a register written again during a bubble: a wrong register value in the end
+    "rf_we_held": r"final state differs: x\d+: model",
+    # the wrong-path instruction behind a bgecp retires: the PC differs, right after bgecp
+    "wrong_path_after_gecp": INSN + r".*\n  pc: model \d+, rtl \d+\n(.*\n)*\s+\d+ pc 0x[0-9a-f]+\s+[0-9a-f]{8}\s+bgecp ",
+    # the wrong-path illegal word traps: the RTL's record is a trap where the model has none
+    "wrong_path_trap": INSN + r".*\n(  .*\n)*  trap: model None, rtl 1\n",
+    # the lbx/sbx held in ID executes instead of the handler's first instruction
+    "flush_dropped_stalled": INSN + r"csrr x3, mepc\n  pc: model \d+, rtl \d+\n(  .*\n)*  b_write: model None",
+    # a consumer of blcp's result reads it a cycle early: a wrong value, one cycle early
+    "box_result_not_interlocked": INSN + r".*\n(  .*\n)*  (mem_writes|x_write): model (.*\n)*"
+                                  r"  cycle: model (\d+), rtl \d+ \(the RTL retires 1 cycle early\)",
+    "instret_counts_flushed": r"final state differs: csr instret: model",
+    # only the cycle differs (the timing check alone sees it), one cycle late
+    "mispredict_penalty_plus1": INSN + r".*\n  cycle: model \d+, rtl \d+ \(the RTL retires 1 cycle late\)\n  last ",
+}
+
+_rtl_cache: dict = {}
+
+
+@pytest.fixture(scope="module")
+def mutant_rtl(tmp_path_factory):
+    """The mutated RTL tree of a planted bug, written once per module (one build each)."""
+    config = make_config(SPEC, "default")
+    src = ensure_rtl(config) / "lpu_top.v"
+
+    def get(mutant):
+        if mutant.name not in _rtl_cache:
+            rtl = mutant.write(src, tmp_path_factory.mktemp(mutant.name) / "rtl")
+            assert (rtl / "lpu_top.v").read_text() != src.read_text()
+            _rtl_cache[mutant.name] = rtl
+        return _rtl_cache[mutant.name]
+    return get
 
 
 def smoke_catches(config, rtl_dir, tmp_path) -> str:
@@ -27,13 +71,34 @@ def smoke_catches(config, rtl_dir, tmp_path) -> str:
 
 @pytest.mark.rtl
 @pytest.mark.parametrize("mutant", PLANTED, ids=[m.name for m in PLANTED])
-def test_planted_bug_is_caught(mutant, tmp_path):
+def test_planted_bug_is_caught(mutant, mutant_rtl, tmp_path):
     config = make_config(SPEC, "default")
-    src = ensure_rtl(config) / "lpu_top.v"
-    rtl = mutant.write(src, tmp_path / "rtl")
-    assert (rtl / "lpu_top.v").read_text() != src.read_text()
-    failure = smoke_catches(config, rtl, tmp_path)
+    failure = smoke_catches(config, mutant_rtl(mutant), tmp_path)
     assert failure, f"planted bug '{mutant.name}' ({mutant.what}) survived the smoke budget"
+    if mutant.name in REPORTS:
+        assert re.search(REPORTS[mutant.name], failure), \
+            f"planted bug '{mutant.name}': the report does not name it as expected:\n{failure}"
+
+
+def test_every_pipeline_bug_has_an_expected_report():
+    from verif.mutants_pipeline import PIPELINE
+
+    assert len(PIPELINE) >= 8
+    assert {m.name for m in PIPELINE} == set(REPORTS)
+
+
+def _run(tmp_path, name, program, rtl=None):
+    config = make_config(SPEC, "default")
+    asm = tmp_path / f"{name}.s"
+    asm.write_text(program)
+    return simulate(SimRequest(config=config, config_name="default", overrides={}, test="asm", asm=asm,
+                               test_dir=tmp_path / name, rtl_dir=rtl))
+
+
+def _report(failure: str) -> list[str]:
+    lines = failure.splitlines()
+    start = next(i for i, ln in enumerate(lines) if "retirement mismatch" in ln)
+    return [ln.strip() for ln in lines[start + 1:]]
 
 
 # Cycles by hand (docs/pipeline.md; per instruction "Fs Fe E X W", cycle 0 the first after reset).
@@ -47,18 +112,33 @@ end:    halt                # pc 12: 3 3 5 5 6
 
 
 @pytest.mark.rtl
-def test_a_stall_is_caught_at_the_instruction_that_retires_late_and_by_nothing_else(tmp_path):
-    config = make_config(SPEC, "default")
-    asm = tmp_path / "stall.s"
-    asm.write_text(STALL_PROGRAM)
-    base = dict(config=config, config_name="default", overrides={}, test="asm", asm=asm)
-    good = simulate(SimRequest(test_dir=tmp_path / "good", **base))
+def test_a_stall_is_caught_at_the_instruction_that_retires_late_and_by_nothing_else(mutant_rtl, tmp_path):
+    good = _run(tmp_path, "good", STALL_PROGRAM)
     assert good.passed, good.failure
-    rtl = EXTRA_STALL.write(ensure_rtl(config) / "lpu_top.v", tmp_path / "rtl")
-    bad = simulate(SimRequest(test_dir=tmp_path / "bad", rtl_dir=rtl, **base))
+    bad = _run(tmp_path, "bad", STALL_PROGRAM, mutant_rtl(EXTRA_STALL))
     # the instruction after the branch waits in ID while the branch is in EX: it retires in 6, not 5
-    lines = bad.failure.splitlines()
-    start = next(i for i, ln in enumerate(lines) if "retirement mismatch" in ln)
-    assert re.match(r"\s+instruction:\s+2 pc 0x0008 .* addi x2, x0, 7$", lines[start + 1]), bad.failure
-    assert lines[start + 2].strip() == "cycle: model 5, rtl 6 (the RTL retires 1 cycle late)", bad.failure
-    assert lines[start + 3].strip().startswith("last "), "another field differs too:\n" + bad.failure
+    rep = _report(bad.failure)
+    assert re.match(r"instruction:\s+2 pc 0x0008 .* addi x2, x0, 7$", rep[0]), bad.failure
+    assert rep[1] == "cycle: model 5, rtl 6 (the RTL retires 1 cycle late)", bad.failure
+    assert rep[2].startswith("last "), "another field differs too:\n" + bad.failure
+
+
+# The branch is taken, predicted not taken: it redirects from EX in its cycle X = 3 (rule 5:
+# Fs(halt) = 3 + 1 + mispredict_penalty - fetch_to_ex = 4, so E 6, W 7).
+MISPREDICT_PROGRAM = """
+        addi x1, x0, 1      # pc 0:  0 0 2 2 3
+        bne x1, x0, end     # pc 4:  1 1 3 3 4, taken, predicted not taken: redirect in 3
+        addi x2, x0, 7      # pc 8:  wrong path, flushed
+end:    halt                # pc 12: 4 4 6 6 7
+"""
+
+
+@pytest.mark.rtl
+def test_a_penalty_one_cycle_long_is_caught_at_the_branch_target_by_the_cycle_alone(mutant_rtl, tmp_path):
+    good = _run(tmp_path, "good", MISPREDICT_PROGRAM)
+    assert good.passed, good.failure
+    bad = _run(tmp_path, "bad", MISPREDICT_PROGRAM, mutant_rtl(BY_NAME["mispredict_penalty_plus1"]))
+    rep = _report(bad.failure)
+    assert re.match(r"instruction:\s+2 pc 0x000c .* halt$", rep[0]), bad.failure
+    assert rep[1] == "cycle: model 7, rtl 8 (the RTL retires 1 cycle late)", bad.failure
+    assert rep[2].startswith("last "), "another field differs too:\n" + bad.failure

@@ -2,7 +2,15 @@
 
 Each mutant is a list of (line pattern, old text, new text): the pattern must select exactly
 one line of the generated design (the LAST match when `last` is set), so a generator change
-that moves the site makes the mutant fail loudly instead of silently mutating nothing."""
+that moves the site makes the mutant fail loudly instead of silently mutating nothing.
+
+An edit with `regex` set treats `old` as a regular expression and `new` as its replacement
+(with \\1 ... for groups), so that a mutant can name the signals of the line it edits without
+spelling MyHDL's instance prefixes. `{name}` in `new` is the first group of the mutant's
+`names[name]` pattern searched over the whole design (a signal declared elsewhere); a
+mutant with names writes a Verilog brace as {{ or }}.
+
+The pipeline bugs of issue 15 are in verif/mutants_pipeline.py; PLANTED is the union."""
 
 from __future__ import annotations
 
@@ -21,6 +29,7 @@ class Edit:
     old: str
     new: str
     last: bool = False
+    regex: bool = False
 
 
 @dataclass(frozen=True)
@@ -28,17 +37,33 @@ class Mutant:
     name: str
     what: str
     edits: tuple[Edit, ...]
+    names: tuple[tuple[str, str], ...] = ()   # placeholder -> pattern with one group
+
+    def _names(self, verilog: str) -> dict[str, str]:
+        out = {}
+        for key, pattern in self.names:
+            m = re.search(pattern, verilog, re.M)
+            if not m:
+                raise ValueError(f"mutant {self.name}: no signal for {{{key}}} ({pattern!r})")
+            out[key] = m.group(1)
+        return out
 
     def apply(self, verilog: str) -> str:
+        names = self._names(verilog)
         lines = verilog.split("\n")
         for e in self.edits:
             hits = [i for i, ln in enumerate(lines) if re.search(e.line, ln)]
             if not hits or (len(hits) > 1 and not e.last):
                 raise ValueError(f"mutant {self.name}: pattern {e.line!r} matches {len(hits)} lines")
             i = hits[-1]
-            if e.old not in lines[i]:
+            new = e.new.format(**names) if names else e.new
+            if e.regex:
+                line, n = re.subn(e.old, new, lines[i], count=1)
+            else:
+                line, n = lines[i].replace(e.old, new, 1), int(e.old in lines[i])
+            if not n:
                 raise ValueError(f"mutant {self.name}: {e.old!r} not in line {i + 1}: {lines[i]!r}")
-            lines[i] = lines[i].replace(e.old, e.new, 1)
+            lines[i] = line
         return "\n".join(lines)
 
     def write(self, src: Path, dst: Path) -> Path:
@@ -47,7 +72,7 @@ class Mutant:
         return dst
 
 
-PLANTED = (
+CORE = (
     Mutant("rounding", "the scalar phi unit truncates instead of rounding (flse, fsoftp)",
            (Edit(r"^assign mw_stage\w*_scalar_nl_unit\w*_phi_unit\w* = "
                  r"\(mw_stage\w*_scalar_nl_unit\w*_phi_unit\w* \+ 1\);$",
@@ -68,3 +93,8 @@ PLANTED = (
            (Edit(r"^assign go = \(ifid_valid && \(obs_why == 0\) && \(!redirect_valid\)\);$", "(!redirect_valid));",
                  f"(!redirect_valid) && !(obs_ex_valid && (id_stage0_idex_unit == {BRANCH_UNIT})));"),)),
 )
+
+# imported here, after Edit and Mutant exist: the pipeline module builds its mutants from them
+from .mutants_pipeline import PIPELINE  # noqa: E402
+
+PLANTED = CORE + PIPELINE
