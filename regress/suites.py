@@ -20,7 +20,8 @@ from isa_spec import Spec
 from .jobs import Job
 
 RANDOM_PROGRAMS = 2      # nightly: programs per random job
-CDG_PROGRAMS = 12       # nightly: programs per coverage-driven job (1 uniform, then targeted)
+CDG_PROGRAMS = 24       # nightly: programs per coverage-driven job (1 uniform, then targeted): one
+                        # job closes every bin, the pipeline's too, on tiny (64-word IMEM) as on wide
 CDG_EVERY = 10           # nightly: one coverage-driven job per this many random seeds
 
 

@@ -51,11 +51,12 @@ def uarch_targets(spec: Spec, config: Config, holes: list[str], base: Knobs, rng
             out.append(Target("stream", "box_chain", replace(
                 base, box_chain_weights=_one_hot(base.box_chain_weights, [p[2]]),
                 instr_weights=_one_hot(base.instr_weights, box))))
-        elif group == "pred":      # pred/counterC/OUTCOME/STAGE: the planner's loop, over branches resolved there
+        elif group == "pred":   # pred/counterC/OUTCOME/STAGE: a branch-heavy loop with the planner's
+            # pattern for that counter state, over branches resolved there (their value patterns)
             mw = timing_table(spec, config).resolve_in_mw
             names = [n for n, i in spec.instructions.items() if i.conditional and (n in mw) == (p[4] == "mw")]
-            t = loop(int(p[2].removeprefix("counter")), p[3] == "taken")
-            out.append(replace(t, knobs=replace(t.knobs, instr_weights=_one_hot(t.knobs.instr_weights, names))))
+            k = loop(int(p[2].removeprefix("counter")), p[3] == "taken").knobs
+            out.append(Target("stream", "branchy_loop", replace(k, instr_weights=_one_hot(k.instr_weights, names))))
     rng.shuffle(out)
     roles = instruction_roles(spec, config)
     halting = {f"uarch/stall/ex_busy/{c}" for c in {i.iclass for i in spec.instructions.values()}
