@@ -66,6 +66,11 @@ class Mutant:
             lines[i] = line
         return "\n".join(lines)
 
+    def changed_lines(self, verilog: str) -> list[tuple[int, str, str]]:
+        """(1-based line, before, after) of every line the mutant changes (edits keep lines)."""
+        before, after = verilog.split("\n"), self.apply(verilog).split("\n")
+        return [(i + 1, a, b) for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+
     def write(self, src: Path, dst: Path) -> Path:
         dst.mkdir(parents=True, exist_ok=True)
         (dst / src.name).write_text(self.apply(src.read_text()))

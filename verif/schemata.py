@@ -27,7 +27,7 @@ SELECT = "lpu_mutant_sel"
 PLUSARG = "lpu_mutant"
 _ASSIGN = re.compile(r"^assign (\w+)(\[[^\]]*\])? = (.*);$")
 _IF = re.compile(r"^(\s+)(if|else if) \((.*)\) begin$")
-_ONE = re.compile(rf"^(?:wire (?:\[[^\]]*\] )?lpu_mut(\d+) =|\s*(?:else )?if \({SELECT} == (\d+)\) )")
+_ONE = re.compile(rf"^(?:wire (?:\[[^\]]*\] )?lpu_mut(\d+)(?:_\d+)? =|\s*(?:else )?if \({SELECT} == (\d+)\) )")
 _DECL = re.compile(r"^(?:wire|reg)\s+(?:signed\s+)?(?:\[(\d+):(\d+)\]\s+)?(\w+)\s*(?:;|=)")
 
 
@@ -59,7 +59,7 @@ def _decl(width: int, name: str, expr: str) -> str:
     return f"wire {rng}{name} = {expr};"
 
 
-def _assign(line_no: int, old: str, ms: list[Mutant], widths: dict[str, int]) -> list[str]:
+def _assign(line_no: int, old: str, ms: list[Mutant], widths: dict[str, int], used: set[str]) -> list[str]:
     m = _ASSIGN.match(old)
     if not m:
         raise ValueError(f"line {line_no}: not a continuous assign: {old.strip()}")
@@ -70,8 +70,12 @@ def _assign(line_no: int, old: str, ms: list[Mutant], widths: dict[str, int]) ->
         nm = _ASSIGN.match(mu.new)
         if not nm:
             raise ValueError(f"mutant {mu.id}: not a continuous assign: {mu.new.strip()}")
-        out.append(_decl(w, f"lpu_mut{mu.id}", nm.group(3)))
-        sel_expr = f"({SELECT} == {mu.id}) ? lpu_mut{mu.id} : {sel_expr}"
+        name = f"lpu_mut{mu.id}"
+        if name in used:   # a mutant that changes several statements (a planted bug)
+            name = f"{name}_{line_no}"
+        used.add(name)
+        out.append(_decl(w, name, nm.group(3)))
+        sel_expr = f"({SELECT} == {mu.id}) ? {name} : {sel_expr}"
     out.append(_decl(w, f"lpu_orig{line_no}", expr))
     out.append(f"assign {sig}{sel} = {sel_expr};")
     return out
@@ -127,12 +131,13 @@ def build_schemata(verilog: str, mutants: list[Mutant]) -> Schemata:
     head = _header_end(lines)
     out: list[str] = []
     line_mutants: dict[int, tuple[int, ...]] = {}
+    used: set[str] = set()
     for i, ln in enumerate(lines):
         ms = by_line.get(i + 1)
         if not ms:
             new = [ln]
         elif ln.startswith("assign "):
-            new = _assign(i + 1, ln, ms, widths)
+            new = _assign(i + 1, ln, ms, widths, used)
         elif _IF.match(ln):
             new = _condition(ln, ms)
         else:
