@@ -41,10 +41,8 @@ Bins that cannot be hit are kept (with zero hits) but excluded from holes and pe
 Hazard distances count retirements (trapping instructions included) between the writer
 and the reader: 0 means back to back.
 
-With `uarch=True` (the RTL testbench's model) the pipeline's bins (uarch/...) follow, sampled
-from the observation port by `sample_uarch` (verif/uarch_coverage.py lists them and their
-exclusions); the golden model alone cannot hit them, so the ISS-only closure leaves them out.
-"""
+With `uarch=True` (the testbench's model) the pipeline's bins follow (verif/uarch_coverage.py),
+sampled by `sample_uarch`; only the RTL can hit them."""
 
 from __future__ import annotations
 
@@ -342,8 +340,7 @@ class CoverageModel:
         if self._uarch is None:
             raise ValueError("this coverage model has no micro-architectural bins (uarch=False)")
         for b in (*self._uarch.observed(text, obs, layout), *self._uarch.retired(records)):
-            i = self.index.get(b)
-            if i is not None:
+            if (i := self.index.get(b)) is not None:
                 self._hit(i)
 
     # ---- results ----
@@ -401,15 +398,6 @@ class CoverageModel:
         self._covered = int(((self.hits > 0) & self.possible).sum())
 
 
-def merge(a: CoverageModel, b: CoverageModel) -> CoverageModel:
-    """A new model whose counts are the sums (same spec bins and parameters required)."""
-    if a.names != b.names or a.config.as_dict() != b.config.as_dict():
-        raise ValueError(f"cannot merge coverage of different bins or parameters "
-                         f"({a.config.name} vs {b.config.name})")
-    out = CoverageModel(a.spec, a.config, a.uarch)
-    out.hits = a.hits + b.hits
-    out._recount()
-    return out
-
+from .coverage_merge import merge  # noqa: E402  (it needs CoverageModel)
 
 CoverageModel.merge = staticmethod(merge)

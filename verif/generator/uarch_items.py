@@ -67,13 +67,7 @@ class _UarchItems:
         skip = self._new_label()
         self.lines.append(f"    # uarch item: {branch} mispredicted, wrong path {' '.join(kinds)}")
         self._taken_branch(branch, skip)
-        saved = list(self.recent)   # the wrong path never retires
-        for cls in kinds:
-            self.shadows[4 * self.words] = cls
-            self._wrong_path_instruction(cls)
-        self.recent.clear()
-        self.recent.extend(saved)
-        self.label(skip)
+        self._shadow_then(kinds, self._wrong_path_instruction, skip)
 
     def _wrong_path_instruction(self, cls: str) -> None:
         """One instruction of class `cls` (or of a role, "@conditional" / "@halts", or an

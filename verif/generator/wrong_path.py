@@ -31,10 +31,15 @@ class _WrongPaths:
             self._taken_branch(_pick(rng, self.k.instr_weights, taken) or rng.choice(taken), skip)
         else:
             return
-        saved = list(self.recent)  # the shadow never retires: distances count from before it
+        self._shadow_then(kinds, self._shadow, skip)
+
+    def _shadow_then(self, kinds: list[str], emit, skip: str) -> None:
+        """The wrong path: `emit(kind)` for each kind, recorded in `shadows`, then label `skip`.
+        The shadow never retires, so hazard distances count from before it."""
+        saved = list(self.recent)
         for kind in kinds:
             self.shadows[4 * self.words] = kind
-            self._shadow(kind)
+            emit(kind)
         self.recent.clear()
         self.recent.extend(saved)
         self.label(skip)
