@@ -1,0 +1,1 @@
+"""Front end: .slrm source (or the Python API) -> AST -> IR."""
