@@ -37,6 +37,7 @@ class Value:
     hint: str = ""                 # the source name it was bound to, for the printer
     id: int = field(default_factory=lambda: next(_ids))
     reg: int | None = None         # physical register, after allocation
+    fixed: bool = False            # a hard-wired register (x0): defined everywhere, by no op
 
     def __repr__(self) -> str:
         return f"%{self.id}:{self.type}"

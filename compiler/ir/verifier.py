@@ -112,6 +112,8 @@ def _check_ssa(fn: Function, order: list[str]) -> None:
     for b in fn.blocks:
         for i, op in enumerate(b.ops):
             for v in op.operands:
+                if v.fixed:
+                    continue
                 if v.id not in defined_in:
                     _fail(f"^{b.name} {op.opcode}", f"%{v.id} is never defined")
                 db, di = defined_in[v.id]
@@ -126,6 +128,6 @@ def _check_regs(op: Op, where: str, bregs: int | None, sregs: int | None) -> Non
         if v.reg is None:
             _fail(where, f"%{v.id} has no register")
         limit = bregs if v.type == Type.BOX else sregs
-        low = 0 if v.type == Type.BOX else 1      # x0 is the zero register, never allocated
+        low = 0 if v.type == Type.BOX or v.fixed else 1      # x0 only as the fixed zero
         if limit is not None and not low <= v.reg < limit:
             _fail(where, f"%{v.id} in register {v.reg}, outside {low}..{limit - 1}")

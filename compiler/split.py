@@ -1,0 +1,167 @@
+"""Splitting a program into several that each fit the target's memories.
+
+The top level of a program is a sequence of independent units: an `out` statement, or a
+whole `if` (everything between its branch and its join). Each unit needs the pure values
+it reads (its backward slice) and the concept boxes they load. Units are packed greedily,
+in source order, into groups whose estimated code and data fit; a group that still does
+not fit once compiled is halved. A single unit that does not fit is a FitError naming it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import FitError
+from .ir import Block, Function, Op, Value
+from .ir.dominance import immediate_postdominator, topological_order
+from .passes.manager import PassOptions
+from .target import Target
+
+FILL = 0.85          # estimates are packed to this share of a memory
+
+
+@dataclass
+class Unit:
+    ops: list[Op]                                  # the top-level out, or the region's cbr
+    blocks: list[Block] = field(default_factory=list)   # a region's blocks (then/else sides)
+    join: str | None = None
+    reads: set[int] = field(default_factory=set)   # top-level values it needs
+    slots: list[int] = field(default_factory=list)
+    loc: object = None
+
+
+def _region(fn: Function, head: Block, join: str) -> list[Block]:
+    seen, todo = [], list(head.successors())
+    while todo:
+        n = todo.pop(0)
+        if n == join or n in seen:
+            continue
+        seen.append(n)
+        todo += fn.block(n).successors()
+    order = topological_order(fn)
+    return [fn.block(n) for n in sorted(seen, key=order.index)]
+
+
+def units_of(fn: Function) -> tuple[list[Unit], list[Op]]:
+    """The top-level units in order, and the top-level pure ops (in order)."""
+    units: list[Unit] = []
+    pure: list[Op] = []
+    name: str | None = fn.blocks[0].name
+    while name is not None:
+        b = fn.block(name)
+        name = None
+        for op in b.ops:
+            if op.opcode == "out":
+                units.append(Unit([op], slots=[op.attrs["slot"]], loc=op.loc))
+            elif op.opcode == "cbr":
+                join = immediate_postdominator(fn, b.name)
+                blocks = _region(fn, b, join)
+                slots = [o.attrs["slot"] for blk in blocks for o in blk.ops if o.opcode == "out"]
+                units.append(Unit([op], blocks, join, slots=list(dict.fromkeys(slots)), loc=op.loc))
+                name = join
+            elif op.opcode == "br":
+                name = op.attrs["target"]
+            elif op.result is not None:
+                pure.append(op)
+    return units, pure
+
+
+def _slice(units: list[Unit], pure: list[Op]) -> None:
+    defs = {op.result.id: op for op in pure}
+    for u in units:
+        inner = {o.result.id for blk in u.blocks for o in blk.ops if o.result is not None}
+        todo = [v for op in u.ops + [o for blk in u.blocks for o in blk.ops] for v in op.operands
+                if v.id not in inner]
+        while todo:
+            v = todo.pop()
+            if v.id in u.reads or v.id not in defs:
+                continue
+            u.reads.add(v.id)
+            todo += defs[v.id].operands
+
+
+def _estimate(ops: list[Op], D: int) -> tuple[int, set[str]]:
+    words, concepts = 0, set()
+    for op in ops:
+        words += {"const": 2, "argmax": 8 * len(op.operands), "max": 5 * len(op.operands)}.get(op.opcode, 1)
+        if op.opcode == "concept":
+            concepts.add(op.attrs["name"])
+    return words, concepts
+
+
+def build(fn: Function, units: list[Unit], pure: list[Op]) -> tuple[Function, list[int]]:
+    """A function holding only `units` (and the values they read); its slots renumbered."""
+    reads = set().union(*(u.reads for u in units)) if units else set()
+    slot_ids = [s for u in units for s in u.slots]
+    local = {s: i for i, s in enumerate(slot_ids)}
+    vmap: dict[int, Value] = {}
+
+    def clone(op: Op) -> Op:
+        res = None
+        if op.result is not None:
+            res = vmap[op.result.id] = Value(op.result.type, op.result.hint)
+        attrs = dict(op.attrs)
+        if op.opcode == "out":
+            attrs["slot"] = local[attrs["slot"]]
+        return Op(op.opcode, [vmap[v.id] for v in op.operands], res, attrs, op.loc)
+
+    sub = Function(fn.D, concepts=fn.concepts, outputs=[fn.outputs[s] for s in slot_ids], meta={})
+    cur = Block("entry")
+    sub.blocks.append(cur)
+    cur.ops += [clone(op) for op in pure if op.result.id in reads]
+    cur.ops += [clone(u.ops[0]) for u in units if not u.blocks]
+    for k, u in enumerate(u for u in units if u.blocks):
+        names = {b.name: f"r{k}_{b.name}" for b in u.blocks}
+        join = Block(f"r{k}_join")
+        names[u.join] = join.name
+        cbr = clone(u.ops[0])
+        cbr.attrs["then"], cbr.attrs["else"] = names[cbr.attrs["then"]], names[cbr.attrs["else"]]
+        cur.ops.append(cbr)
+        for b in u.blocks:
+            nb = Block(names[b.name], [clone(op) for op in b.ops])
+            t = nb.ops[-1]
+            for key in ("then", "else", "target"):
+                if key in t.attrs:
+                    t.attrs[key] = names[t.attrs[key]]
+            sub.blocks.append(nb)
+        sub.blocks.append(join)
+        cur = join
+    cur.ops.append(Op("halt", []))
+    return sub, slot_ids
+
+
+def split_function(fn: Function, target: Target, opts: PassOptions, filename: str) -> list:
+
+    units, pure = units_of(fn)
+    _slice(units, pure)
+    defs = {op.result.id: op for op in pure}
+    groups: list[list[Unit]] = [[]]
+    words, concepts, slots = 0, set(), 0
+    for u in units:
+        w, c = _estimate([defs[i] for i in u.reads] + u.ops + [o for b in u.blocks for o in b.ops], target.D)
+        new_c = concepts | c
+        data = slots + len(u.slots) + len(new_c) * target.box_words
+        if groups[-1] and (words + w > FILL * target.IMEM_WORDS or data > FILL * target.DMEM_WORDS):
+            groups.append([])
+            words, new_c, slots, data = 0, set(c), 0, 0
+        groups[-1].append(u)
+        words, concepts, slots = words + w, new_c, slots + len(u.slots)
+    out = []
+    for g in groups:
+        out += _compile_group(fn, g, pure, target, opts, filename)
+    return out
+
+
+def _compile_group(fn, group, pure, target, opts, filename) -> list:
+    from .driver import compile_function
+
+    sub, ids = build(fn, group, pure)
+    try:
+        return [compile_function(sub, target, opts, ids, filename)]
+    except FitError as exc:
+        if len(group) <= 1:
+            what = group[0].loc if group else "the program"
+            raise FitError(what, f"this statement alone does not fit: {exc}") from None
+    half = len(group) // 2
+    return (_compile_group(fn, group[:half], pure, target, opts, filename)
+            + _compile_group(fn, group[half:], pure, target, opts, filename))
