@@ -3,7 +3,6 @@ assemble. The public entry points are `compile_source`, `compile_file` and `comp
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from .errors import CompileError
 from .frontend import ast
 from .frontend.lower import lower
 from .ir import Function, OutputSlot
+from .ir.clone import clone_function
 from .passes.manager import PassOptions, run_pipeline
 from .results import NOT_WRITTEN
 from .target import Target
@@ -48,7 +48,7 @@ class Compilation:
 def compile_function(fn: Function, target: Target, opts: PassOptions, slot_ids: list[int] | None = None,
                      filename: str = "<slrm>") -> CompiledProgram:
     """One slrm function (already fitting, or raising FitError) -> one program."""
-    slrm = copy.deepcopy(fn)
+    slrm = clone_function(fn)
     low = run_pipeline(fn, target, opts)
     lay = layout(low, target, NOT_WRITTEN)
     em = emit(low, target, lay)

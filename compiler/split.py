@@ -89,9 +89,14 @@ def _estimate(ops: list[Op], D: int) -> tuple[int, set[str]]:
     return words, concepts
 
 
-def build(fn: Function, units: list[Unit], pure: list[Op]) -> tuple[Function, list[int]]:
-    """A function holding only `units` (and the values they read); its slots renumbered."""
+def build(fn: Function, units: list[Unit], pure: list[Op], order: dict[int, int] | None = None
+          ) -> tuple[Function, list[int]]:
+    """A function holding only `units` (and the values they read); its slots renumbered.
+    `order` (value id -> position among the pure ops) avoids a scan of every pure op."""
     reads = set().union(*(u.reads for u in units)) if units else set()
+    if order is None:
+        order = {op.result.id: i for i, op in enumerate(pure)}
+    needed = [pure[i] for i in sorted(order[v] for v in reads)]
     slot_ids = [s for u in units for s in u.slots]
     local = {s: i for i, s in enumerate(slot_ids)}
     vmap: dict[int, Value] = {}
@@ -105,10 +110,10 @@ def build(fn: Function, units: list[Unit], pure: list[Op]) -> tuple[Function, li
             attrs["slot"] = local[attrs["slot"]]
         return Op(op.opcode, [vmap[v.id] for v in op.operands], res, attrs, op.loc)
 
-    sub = Function(fn.D, concepts=fn.concepts, outputs=[fn.outputs[s] for s in slot_ids], meta={})
+    sub = Function(fn.D, outputs=[fn.outputs[s] for s in slot_ids], meta={})
     cur = Block("entry")
     sub.blocks.append(cur)
-    cur.ops += [clone(op) for op in pure if op.result.id in reads]
+    cur.ops += [clone(op) for op in needed]
     cur.ops += [clone(u.ops[0]) for u in units if not u.blocks]
     for k, u in enumerate(u for u in units if u.blocks):
         names = {b.name: f"r{k}_{b.name}" for b in u.blocks}
@@ -127,6 +132,8 @@ def build(fn: Function, units: list[Unit], pure: list[Op]) -> tuple[Function, li
         sub.blocks.append(join)
         cur = join
     cur.ops.append(Op("halt", []))
+    used = {op.attrs["name"] for blk in sub.blocks for op in blk.ops if op.opcode == "concept"}
+    sub.concepts = {n: c for n, c in fn.concepts.items() if n in used}
     return sub, slot_ids
 
 
@@ -146,16 +153,17 @@ def split_function(fn: Function, target: Target, opts: PassOptions, filename: st
             words, new_c, slots, data = 0, set(c), 0, 0
         groups[-1].append(u)
         words, concepts, slots = words + w, new_c, slots + len(u.slots)
+    order = {op.result.id: i for i, op in enumerate(pure)}
     out = []
     for g in groups:
-        out += _compile_group(fn, g, pure, target, opts, filename)
+        out += _compile_group(fn, g, pure, order, target, opts, filename)
     return out
 
 
-def _compile_group(fn, group, pure, target, opts, filename) -> list:
+def _compile_group(fn, group, pure, order, target, opts, filename) -> list:
     from .driver import compile_function
 
-    sub, ids = build(fn, group, pure)
+    sub, ids = build(fn, group, pure, order)
     try:
         return [compile_function(sub, target, opts, ids, filename)]
     except FitError as exc:
@@ -163,5 +171,5 @@ def _compile_group(fn, group, pure, target, opts, filename) -> list:
             what = group[0].loc if group else "the program"
             raise FitError(what, f"this statement alone does not fit: {exc}") from None
     half = len(group) // 2
-    return (_compile_group(fn, group[:half], pure, target, opts, filename)
-            + _compile_group(fn, group[half:], pure, target, opts, filename))
+    return (_compile_group(fn, group[:half], pure, order, target, opts, filename)
+            + _compile_group(fn, group[half:], pure, order, target, opts, filename))

@@ -18,6 +18,7 @@ Subparsers = argparse._SubParsersAction  # argparse exposes no public name for t
 COMMAND_MODULES: tuple[str, ...] = (
     "lpu.cmd_isa",
     "lpu.cmd_asm",
+    "lpu.cmd_compile",
     "lpu.cmd_run",
     "lpu.cmd_gen",
     "lpu.cmd_sim",

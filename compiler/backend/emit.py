@@ -25,7 +25,7 @@ _ALL_TEMPS = ("beta_i", "ibeta_i", "beta_v", "ibeta_v")
 @dataclass
 class _Machine:
     csr: dict[str, int | None]
-    scratch: int | None = None          # the base address in the scratch register, if known
+    scratch: tuple | None = None          # the value in the scratch register, if known
 
     def copy(self) -> _Machine:
         return _Machine(dict(self.csr), self.scratch)
@@ -72,9 +72,9 @@ class _Emitter:
         base = ((a - self.lo) >> 12) << 12            # a - base lies in [lo, hi]
         if a - base > self.hi:
             base += 1 << 12
-        if m.scratch != base:
+        if m.scratch != ("base", base):
             self.ins(f"lui   x{self.xs}, {base >> 12}", 1, "data base")
-            m.scratch = base
+            m.scratch = ("base", base)
         return f"{a - base}(x{self.xs})"
 
     def temps(self, m: _Machine, op: Op) -> None:
@@ -85,10 +85,11 @@ class _Emitter:
             stored = op.attrs[base]
             raw = fmt.to_raw(stored if csr == base else 1.0 / stored)
             if m.csr.get(csr) != raw:
-                self.li(self.xs, raw, f"{csr} = {fmt.to_float(raw):.8g}")
+                if m.scratch != ("const", raw):
+                    self.li(self.xs, raw, f"{csr} = {fmt.to_float(raw):.8g}")
+                    m.scratch = ("const", raw)
                 self.ins(f"csrw  {csr}, x{self.xs}")
                 m.csr[csr] = raw
-                m.scratch = None
 
     def op(self, m: _Machine, op: Op, nxt: str | None) -> None:
         o, a, r = op.opcode, op.operands, op.result
@@ -178,9 +179,15 @@ def emit(fn: Function, target: Target, lay: Layout) -> Emitted:
 
 
 def data_section(fn: Function, lay: Layout) -> str:
-    lines = [".data", "results:"]
-    for i, w in enumerate(lay.data):
-        lines.append(f"        .word {w}")
-        if i == len(fn.outputs) - 1:
-            lines.append("# after the results: spill slots and concept boxes")
+    n = len(fn.outputs)
+    lines = [".data", f"results:                                  # {n} words, one per output slot"]
+    lines += _words(lay.data[:n])
+    if lay.words > n:
+        lines.append("                                          # spill slots and concept boxes (lo[D], hi[D])")
+        lines += _words(lay.data[n:])
     return "\n".join(lines) + "\n"
+
+
+def _words(words: list[int], per_line: int = 8) -> list[str]:
+    return [f"        .word {', '.join(str(w) for w in words[i:i + per_line])}"
+            for i in range(0, len(words), per_line)]

@@ -25,15 +25,22 @@ def instruction(op: Op) -> str:
 class CostModel:
     def __init__(self, target: Target):
         self.t = target.timing
+        self._names: dict[int, str] = {}
+
+    def name(self, op: Op) -> str:
+        n = self._names.get(id(op))
+        if n is None:
+            n = self._names[id(op)] = instruction(op)
+        return n
 
     def cycles(self, op: Op) -> int:
-        return self.t.ex_cycles[instruction(op)]
+        return self.t.ex_cycles[self.name(op)]
 
     def bubble(self, prev: Op | None, cur: Op) -> int:
         """Stall cycles of `cur` right after `prev` (rules 2c, 2d, 2e)."""
         if prev is None:
             return 0
-        p, c = instruction(prev), instruction(cur)
+        p, c = self.name(prev), self.name(cur)
         n = 0
         if p in self.t.late and prev.result is not None and prev.result.type.value != "box" \
                 and any(v is prev.result for v in cur.operands):

@@ -13,15 +13,25 @@ class VerifyError(Exception):
     """A compiler bug: a pass produced IR that breaks an invariant (never a user's error)."""
 
 
-def _fail(where: str, msg: str):
+def _fail(where, msg: str):
     raise VerifyError(f"IR verifier: {where}: {msg}")
 
 
-def _check_types(op: Op, where: str) -> None:
+class _Where:
+    """The place named in a failure, formatted only when one is reported."""
+
+    def __init__(self, op: Op):
+        self.op = op
+
+    def __str__(self) -> str:
+        return f"{self.op.loc} {self.op.opcode}"
+
+
+def _check_types(op: Op, where) -> None:
     d = OPS.get(op.opcode)
     if d is None:
         _fail(where, f"unknown opcode {op.opcode}")
-    want = d.operands * len(op.operands) if d.variadic else d.operands
+    want = d.operands
     if d.variadic:
         want = (d.operands[0],) * len(op.operands)
         if not op.operands:
@@ -49,7 +59,7 @@ def _check_types(op: Op, where: str) -> None:
     _check_attr_values(op, where)
 
 
-def _check_attr_values(op: Op, where: str) -> None:
+def _check_attr_values(op: Op, where) -> None:
     a = op.attrs
     if op.opcode == "cmp" and a["pred"] not in CMP_PREDS:
         _fail(where, f"cmp predicate {a['pred']}")
@@ -88,7 +98,7 @@ def verify(fn: Function, *, allocated: bool = False, bregs: int | None = None, s
     _check_ssa(fn, order)
     nslots = len(fn.outputs)
     for op in fn.ops():
-        where = f"{op.loc} {op.opcode}"
+        where = _Where(op)
         _check_types(op, where)
         if op.opcode == "out" and not 0 <= op.attrs["slot"] < nslots:
             _fail(where, f"output slot {op.attrs['slot']} of {nslots}")
@@ -123,7 +133,7 @@ def _check_ssa(fn: Function, order: list[str]) -> None:
                     _fail(f"^{b.name} {op.opcode}", f"%{v.id} (defined in ^{db}) does not dominate this use")
 
 
-def _check_regs(op: Op, where: str, bregs: int | None, sregs: int | None) -> None:
+def _check_regs(op: Op, where, bregs: int | None, sregs: int | None) -> None:
     for v in [*op.operands, *([op.result] if op.result is not None else [])]:
         if v.reg is None:
             _fail(where, f"%{v.id} has no register")

@@ -29,5 +29,6 @@ def run(fn: Function, target=None) -> Function:
                 else:
                     keep.append(op)
             b.ops = keep
-    fn.meta.setdefault("passes", {})[NAME] = {"removed": removed, "blocks": len(dropped_blocks)}
+    key = NAME if fn.stage == "slrm" else f"{NAME}.{fn.stage}"
+    fn.meta.setdefault("passes", {})[key] = {"removed": removed, "blocks": len(dropped_blocks)}
     return fn

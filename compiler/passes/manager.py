@@ -26,6 +26,7 @@ class PassOptions:
     opt: int = 2
     disabled: frozenset[str] = frozenset()
     dump: Callable[[str, str], None] | None = None     # (after which pass, IR text), for --emit ir
+    verify_each: bool = True                           # the verifier after every pass (else at the end)
 
     def enabled(self, name: str) -> bool:
         return name in LEVELS[self.opt] and name not in self.disabled
@@ -41,12 +42,14 @@ def run_pipeline(fn: Function, target: Target, opts: PassOptions) -> Function:
 
     def step(name: str, f: Callable[[], Function], **vk) -> Function:
         out = f()
-        verify(out, **vk)
+        if opts.verify_each or name == last:
+            verify(out, **vk)
         out.meta.setdefault("ran", []).append(name)
         if opts.dump:
             opts.dump(name, format_function(out))
         return out
 
+    last = "layout" if opts.enabled("layout") else "regalloc"
     verify(fn)
     if opts.dump:
         opts.dump("lower", format_function(fn))
@@ -55,6 +58,8 @@ def run_pipeline(fn: Function, target: Target, opts: PassOptions) -> Function:
     if opts.enabled("dce"):
         fn = step("dce", lambda: dce.run(fn, target))
     fn = step("isel", lambda: isel.run(fn, target))
+    if opts.enabled("dce"):       # again on the instructions: e.g. argmax's unused running maximum
+        fn = step("dce", lambda: dce.run(fn, target))
     if opts.enabled("schedule"):
         fn = step("schedule", lambda: schedule.run(fn, target))
     naive = not opts.enabled("regalloc")

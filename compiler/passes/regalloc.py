@@ -103,7 +103,8 @@ class _Allocator:
         if r is not None:
             if _is_zero(op):
                 return                                  # x0: no instruction, no register
-            reg = self.take_register(state, self.cls(r), pos, pinned)
+            # the op reads its operands before it writes: an operand's register may take the result
+            reg = self.take_register(state, self.cls(r), pos, pinned, result=True)
             r.reg = reg
             state.regs[self.cls(r)][reg] = r.id
             state.slots[r.id] = _Slot(r, dirty=not self.rebuildable(r.id))
@@ -150,12 +151,14 @@ class _Allocator:
             return Op("lpu.lbx", [], cur, {"addr": addr}, d.loc)
         return Op("lpu.lw", [], cur, {"type": v.type, "addr": addr}, d.loc)
 
-    def take_register(self, state: _State, cls: str, pos: int, pinned: set[int]) -> int:
+    def take_register(self, state: _State, cls: str, pos: int, pinned: set[int], result: bool = False) -> int:
         used = state.regs[cls]
         for reg in self.nregs[cls]:
             if reg not in used:
                 return reg
         cands = [(reg, vid) for reg, vid in used.items() if vid not in pinned]
+        if not cands and result:
+            cands = list(used.items())
         if not cands:
             raise AssertionError("register allocation: every register holds an operand of this op")
         reg, vid = max(cands, key=lambda rv: (self.next_use(rv[1], pos), not state.slots[rv[1]].dirty))

@@ -16,7 +16,7 @@ from ..ir import Block, Function, Op, Type
 from ..target import Target
 
 NAME = "schedule"
-WINDOW = 12          # ready ops examined per step (the most critical first)
+WINDOW = 6           # ready ops examined per step (the most critical first)
 
 
 def _temps(op: Op) -> tuple | None:
