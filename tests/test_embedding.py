@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -151,3 +152,11 @@ def test_embedding_built_in_python_is_checked(tmp_path):
     with pytest.raises(CompileError, match="'meta' is not plain JSON"):
         save_embedding(emb, tmp_path / "m.json")
     assert not list(tmp_path.iterdir())
+
+
+def test_docs_example_file_loads(tmp_path):
+    text = (Path(__file__).resolve().parent.parent / "docs" / "slrm.md").read_text()
+    example = text.split("```json\n", 1)[1].split("```", 1)[0]
+    emb = load_embedding(_write(tmp_path, example))
+    assert emb.names == ["animal", "dog.n.01"] and emb.D == 2
+    assert dumps_embedding(emb) == example          # the documented layout is the canonical one

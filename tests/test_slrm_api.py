@@ -3,6 +3,8 @@ file:line in every Loc, and rejects mistakes with the parser's words."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from compiler.api import ListHandle, ProgramBuilder, Value
@@ -165,3 +167,21 @@ def test_blocks():
     body = p.module().body
     assert [type(s).__name__ for s in body] == ["For", "If", "Let", "If"]
     assert body[0].over == ast.ListRef(body[0].loc, "L") and body[0].body[0].then[0].name == "x"
+
+
+def _doc_block(lang: str, first_line: str) -> str:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "slrm.md").read_text()
+    for block in text.split(f"```{lang}\n")[1:]:
+        body = block.split("```", 1)[0]
+        if body.startswith(first_line):
+            return body
+    raise AssertionError(f"docs/slrm.md has no ```{lang} block starting {first_line!r}")
+
+
+def test_docs_worked_example_api_equals_slrm():
+    """The two worked examples of docs/slrm.md build the same module."""
+    source = _doc_block("", "# zoo.slrm")
+    code = _doc_block("python", "from compiler.api import ProgramBuilder")
+    scope: dict = {}
+    exec(compile(code, "docs/slrm.md", "exec"), scope)
+    assert strip_locs(scope["module"]) == strip_locs(parse(source, "zoo.slrm"))
