@@ -298,10 +298,11 @@ _simple = st.one_of(
 
 def _blocks(inner):
     body = st.lists(inner, max_size=3).map(tuple)
+    likely = st.sampled_from([None, "then", "else"])
+    plain_if = st.builds(lambda c, t, e, lk: ast.If(N, c, t, e, lk), exprs, body, body, likely)
     return st.one_of(
-        st.builds(lambda c, t, e, lk: ast.If(N, c, t, e, lk), exprs, body,
-                  st.one_of(body, inner.filter(lambda s: isinstance(s, ast.If)).map(lambda s: (s,))),
-                  st.sampled_from([None, "then", "else"])),
+        plain_if,
+        st.builds(lambda c, t, e, lk: ast.If(N, c, t, (e,), lk), exprs, body, plain_if, likely),   # else if
         st.builds(lambda v, o, b: ast.For(N, v, o, b), _names, _lists, body),
     )
 
@@ -319,3 +320,18 @@ def test_unparse_round_trip(module):
 def test_unparse_writes_readable_source():
     assert unparse(parse(PROGRAM, "p.slrm")).splitlines()[8:11] == [
         "if likely s < 1 {", "    out a = 1;", "} else if unlikely x {"]
+
+
+def test_unparse_long_left_chains():
+    """A sum of thousands of terms (as the API builds it) unparses without deep recursion."""
+    e: ast.Expr = ast.Name(N, "t0")
+    ops = ["+" if k % 2 else "-" for k in range(1, 5000)]
+    for k, op in enumerate(ops, 1):
+        e = ast.Binary(N, op, e, ast.Call(N, "logvol", (ast.Name(N, f"t{k}"),)))
+    text = unparse(ast.Module("s", (ast.Let(N, "x", e),)))
+    assert text.startswith("let x = t0 + logvol(t1) - logvol(t2) + logvol(t3) - ")
+    node, seen = parse(text, "s").body[0].value, []       # walk the left spine in a loop
+    while isinstance(node, ast.Binary):
+        seen.append((node.op, node.right.args[0].name))
+        node = node.left
+    assert node.name == "t0" and seen[::-1] == [(op, f"t{k}") for k, op in enumerate(ops, 1)]

@@ -65,8 +65,16 @@ def _expr(e: ast.Expr) -> tuple[str, int]:
         level = _BINARY[e.op]
         if level == _CMP:
             return f"{_wrap(e.left, _CMP + 1)} {e.op} {_wrap(e.right, _CMP + 1)}", level
-        sep = " & " if e.op == "&" else f" {e.op} "
-        return f"{_wrap(e.left, level)}{sep}{_wrap(e.right, level + 1)}", level
+        # a left-associative chain a - b + c ... is walked in a loop, not recursively (an
+        # API program may sum thousands of terms)
+        chain: list[ast.Binary] = []
+        node: ast.Expr = e
+        while isinstance(node, ast.Binary) and _BINARY[node.op] == level:
+            chain.append(node)
+            node = node.left
+        parts = [_wrap(node, level)]
+        parts += [f" {b.op} {_wrap(b.right, level + 1)}" for b in reversed(chain)]
+        return "".join(parts), level
     if isinstance(e, ast.Call):
         sep = " | " if e.func == "logP" else ", "
         return f"{e.func}({sep.join(expr(a) for a in e.args)})", _ATOM
