@@ -1,22 +1,17 @@
-"""The Python API for SLRM programs: builds the same `ast.Module` as the parser.
+"""The Python API for SLRM programs: builds the same `ast.Module` as the parser (docs/slrm.md).
 
     p = ProgramBuilder(file="queries")
-    p.use("boxes.json")
     dog = p.concept("dog", lo=0.05, hi=0.25)
     s = p.let("s", p.is_a(dog, "animal"))
     with p.if_(s >= -0.5):
         p.out("answer", s)
-    with p.else_():
-        p.out("answer", -1)
     module = p.module()
 
-Expressions are `Value`s (a wrapper around an `ast.Expr`) combined with & + - (unary and
-binary) < <= > >= == != and the builder's functions; Python numbers, bools and strings (a
-name) are accepted wherever an expression is. Every node's Loc is the caller's Python
-file and line (column 0); `module().file` is the `file` given to the builder.
-
-Mistakes raise `CompileError` at the caller's line, with the parser's words where the
-parser has the same rule (an empty list, a top-level-only declaration in a block, ...).
+Expressions are `Value`s (wrapping an `ast.Expr`) combined with & + - < <= > >= == != and
+the builder's functions; Python numbers, bools and strings (names) are accepted wherever
+an expression is. Every node's Loc is the caller's Python file and line (column 0).
+Mistakes raise `CompileError` at the caller's line, in the parser's words where it has the
+same rule.
 """
 
 from __future__ import annotations
