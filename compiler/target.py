@@ -58,6 +58,19 @@ class Target:
         return self.spec.regfiles["x"].zero_register
 
 
+def would_fit(target: Target, param: str, needed: int) -> str:
+    """What would hold `needed` of a memory parameter: a --param value and the named
+    configurations (with this D) that are big enough."""
+    p = target.spec.params[param]
+    if needed > p.max:
+        return f"more than any configuration can have ({param} is at most {p.max}): split the statement"
+    value = max(p.min, 1 << (needed - 1).bit_length()) if p.pow2 else max(p.min, needed)
+    named = [n for n, vals in target.spec.configs.items()
+             if vals.get(param, p.default) >= needed and vals.get("D", target.spec.params["D"].default) == target.D]
+    alt = f" or configuration {', '.join(repr(n) for n in named)}" if named else ""
+    return f"--param {param}={value}{alt} would fit it"
+
+
 def make_target(config: str = "default", overrides: dict[str, int] | None = None,
                 spec: Spec | None = None) -> Target:
     spec = spec or load_spec()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..errors import FitError
 from ..ir import Function, Op, Type, Value
 from ..passes.regalloc import scratch_register
-from ..target import Target
+from ..target import Target, would_fit
 from .memory import Layout
 
 _BOX_NEEDS = {"lpu.bint": ("beta_i", "ibeta_i")}
@@ -161,7 +161,8 @@ class _Emitter:
             exits[b.name] = m
         if self.words > self.t.IMEM_WORDS:
             raise FitError(None, f"instruction memory: {self.words} words needed; configuration "
-                                 f"'{self.t.name}' has IMEM_WORDS = {self.t.IMEM_WORDS}")
+                                 f"'{self.t.name}' has IMEM_WORDS = {self.t.IMEM_WORDS}; "
+                                 f"{would_fit(self.t, 'IMEM_WORDS', self.words)}")
         return Emitted("\n".join(self.lines) + "\n", self.words, self.lines)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..errors import FitError
 from ..ir import Function
-from ..target import Target
+from ..target import Target, would_fit
 
 
 @dataclass
@@ -63,5 +63,5 @@ def layout(fn: Function, target: Target, not_written: int) -> Layout:
         n_c, n_s = len(lay.concepts), len(slots)
         raise FitError(None, f"data memory: {lay.words} words needed ({len(fn.outputs)} results, {n_c} concepts "
                              f"of {target.box_words} words, {n_s} spill slots); configuration '{target.name}' "
-                             f"has DMEM_WORDS = {target.DMEM_WORDS}")
+                             f"has DMEM_WORDS = {target.DMEM_WORDS}; {would_fit(target, 'DMEM_WORDS', lay.words)}")
     return lay
