@@ -1,5 +1,10 @@
-"""The results region: where each output slot lives in data memory and how the host reads
-it back (by the output's source name, never as raw words)."""
+"""The results region the host reads back: one 32-bit word per output slot, decoded by the
+output's source name (never shown as raw words).
+
+A slot the program did not write (it lies in a branch that was not taken) holds
+NOT_WRITTEN; the back end initialises every slot to it. The word is also the most negative
+log-format value, so a log probability saturated to the bottom of the log format reads as
+"not written" (it cannot arise from D <= 64 terms of at least -29.94 each)."""
 
 from __future__ import annotations
 
@@ -8,7 +13,14 @@ from dataclasses import dataclass
 from .ir import OutputSlot, Type
 from .target import Target
 
-NOT_WRITTEN = -(2**31)     # a slot's initial word: the `out` did not run (its `if` went the other way)
+NOT_WRITTEN = -(2 ** 31)            # 0x80000000 as a signed word
+NOT_WRITTEN_WORD = NOT_WRITTEN & 0xFFFFFFFF
+
+
+def to_signed(word: int) -> int:
+    """A raw result word (either spelling, unsigned or signed) as a signed 32-bit integer."""
+    word &= 0xFFFFFFFF
+    return word - (1 << 32) if word & 0x80000000 else word
 
 
 @dataclass(frozen=True)
@@ -32,7 +44,7 @@ class ResultValue:
 
 
 def decode(slot: OutputSlot, raw: int, target: Target) -> ResultValue:
-    raw = raw - (1 << 32) if raw >= (1 << 31) else raw
+    raw = to_signed(raw)
     if raw == NOT_WRITTEN:
         return ResultValue(slot.name, slot.type, None, None)
     if slot.type == Type.LOGPROB:
