@@ -41,6 +41,7 @@ class CompiledProgram:
 class Compilation:
     target: Target
     outputs: list[OutputSlot]              # every slot of the source program
+    slrm: Function | None = None           # the whole program as lowered (the interpreter's input)
     programs: list[CompiledProgram] = field(default_factory=list)
     ir_dumps: list[tuple[str, str]] = field(default_factory=list)
 
@@ -70,7 +71,7 @@ def compile_module(module: ast.Module, target: Target, opts: PassOptions | None 
 
     opts = opts or PassOptions()
     fn = lower(module, target)
-    comp = Compilation(target, list(fn.outputs))
+    comp = Compilation(target, list(fn.outputs), clone_function(fn))
     comp.programs = split_function(fn, target, opts, module.file)
     return comp
 

@@ -28,6 +28,7 @@ class Unit:
     reads: set[int] = field(default_factory=set)   # top-level values it needs
     slots: list[int] = field(default_factory=list)
     loc: object = None
+    pos: int = 0                                   # place among the top-level ops
 
 
 def _region(fn: Function, head: Block, join: str) -> list[Block]:
@@ -42,6 +43,28 @@ def _region(fn: Function, head: Block, join: str) -> list[Block]:
     return [fn.block(n) for n in sorted(seen, key=order.index)]
 
 
+@dataclass
+class TopLevel:
+    units: list[Unit]
+    pure: list[Op]                                  # top-level pure ops, in order
+    pos: dict[int, int]                             # value id of a pure op -> its place
+    by_id: dict[int, Op]
+
+
+def top_level(fn: Function) -> TopLevel:
+    units, pure = units_of(fn)
+    taken = {u.pos for u in units}
+    pos: dict[int, int] = {}
+    k = 0
+    for op in pure:
+        while k in taken:
+            k += 1
+        pos[op.result.id] = k
+        k += 1
+    _slice(units, pure)
+    return TopLevel(units, pure, pos, {op.result.id: op for op in pure})
+
+
 def units_of(fn: Function) -> tuple[list[Unit], list[Op]]:
     """The top-level units in order, and the top-level pure ops (in order)."""
     units: list[Unit] = []
@@ -52,12 +75,13 @@ def units_of(fn: Function) -> tuple[list[Unit], list[Op]]:
         name = None
         for op in b.ops:
             if op.opcode == "out":
-                units.append(Unit([op], slots=[op.attrs["slot"]], loc=op.loc))
+                units.append(Unit([op], slots=[op.attrs["slot"]], loc=op.loc, pos=len(units) + len(pure)))
             elif op.opcode == "cbr":
                 join = immediate_postdominator(fn, b.name)
                 blocks = _region(fn, b, join)
                 slots = [o.attrs["slot"] for blk in blocks for o in blk.ops if o.opcode == "out"]
-                units.append(Unit([op], blocks, join, slots=list(dict.fromkeys(slots)), loc=op.loc))
+                units.append(Unit([op], blocks, join, slots=list(dict.fromkeys(slots)), loc=op.loc,
+                                  pos=len(units) + len(pure)))
                 name = join
             elif op.opcode == "br":
                 name = op.attrs["target"]
@@ -89,14 +113,29 @@ def _estimate(ops: list[Op], D: int) -> tuple[int, set[str]]:
     return words, concepts
 
 
-def build(fn: Function, units: list[Unit], pure: list[Op], order: dict[int, int] | None = None
-          ) -> tuple[Function, list[int]]:
-    """A function holding only `units` (and the values they read); its slots renumbered.
-    `order` (value id -> position among the pure ops) avoids a scan of every pure op."""
+def _region_copy(sub: Function, cur: Block, u: Unit, k: int, clone) -> Block:
+    names = {b.name: f"r{k}_{b.name}" for b in u.blocks}
+    join = Block(f"r{k}_join")
+    names[u.join] = join.name
+    cbr = clone(u.ops[0])
+    cbr.attrs["then"], cbr.attrs["else"] = names[cbr.attrs["then"]], names[cbr.attrs["else"]]
+    cur.ops.append(cbr)
+    for b in u.blocks:
+        nb = Block(names[b.name], [clone(op) for op in b.ops])
+        t = nb.ops[-1]
+        for key in ("then", "else", "target"):
+            if key in t.attrs:
+                t.attrs[key] = names[t.attrs[key]]
+        sub.blocks.append(nb)
+    sub.blocks.append(join)
+    return join
+
+
+def build(fn: Function, top: TopLevel, units: list[Unit]) -> tuple[Function, list[int]]:
+    """A function holding only `units` (and the values they read); its slots renumbered."""
     reads = set().union(*(u.reads for u in units)) if units else set()
-    if order is None:
-        order = {op.result.id: i for i, op in enumerate(pure)}
-    needed = [pure[i] for i in sorted(order[v] for v in reads)]
+    pos = top.pos
+    needed = [top.by_id[v] for v in sorted(reads, key=pos.__getitem__)]
     slot_ids = [s for u in units for s in u.slots]
     local = {s: i for i, s in enumerate(slot_ids)}
     vmap: dict[int, Value] = {}
@@ -113,24 +152,17 @@ def build(fn: Function, units: list[Unit], pure: list[Op], order: dict[int, int]
     sub = Function(fn.D, outputs=[fn.outputs[s] for s in slot_ids], meta={})
     cur = Block("entry")
     sub.blocks.append(cur)
-    cur.ops += [clone(op) for op in needed]
-    cur.ops += [clone(u.ops[0]) for u in units if not u.blocks]
-    for k, u in enumerate(u for u in units if u.blocks):
-        names = {b.name: f"r{k}_{b.name}" for b in u.blocks}
-        join = Block(f"r{k}_join")
-        names[u.join] = join.name
-        cbr = clone(u.ops[0])
-        cbr.attrs["then"], cbr.attrs["else"] = names[cbr.attrs["then"]], names[cbr.attrs["else"]]
-        cur.ops.append(cbr)
-        for b in u.blocks:
-            nb = Block(names[b.name], [clone(op) for op in b.ops])
-            t = nb.ops[-1]
-            for key in ("then", "else", "target"):
-                if key in t.attrs:
-                    t.attrs[key] = names[t.attrs[key]]
-            sub.blocks.append(nb)
-        sub.blocks.append(join)
-        cur = join
+    # the input order is kept (the front end's depth-first order keeps few values live)
+    items = [(pos[op.result.id], op) for op in needed] + [(u.pos, u) for u in units]
+    k = 0
+    for _, item in sorted(items, key=lambda it: it[0]):
+        if isinstance(item, Op):
+            cur.ops.append(clone(item))
+        elif not item.blocks:
+            cur.ops.append(clone(item.ops[0]))
+        else:
+            cur = _region_copy(sub, cur, item, k, clone)
+            k += 1
     cur.ops.append(Op("halt", []))
     used = {op.attrs["name"] for blk in sub.blocks for op in blk.ops if op.opcode == "concept"}
     sub.concepts = {n: c for n, c in fn.concepts.items() if n in used}
@@ -138,32 +170,29 @@ def build(fn: Function, units: list[Unit], pure: list[Op], order: dict[int, int]
 
 
 def split_function(fn: Function, target: Target, opts: PassOptions, filename: str) -> list:
-
-    units, pure = units_of(fn)
-    _slice(units, pure)
-    defs = {op.result.id: op for op in pure}
+    top = top_level(fn)
     groups: list[list[Unit]] = [[]]
     words, concepts, slots = 0, set(), 0
-    for u in units:
-        w, c = _estimate([defs[i] for i in u.reads] + u.ops + [o for b in u.blocks for o in b.ops], target.D)
+    for u in top.units:
+        w, c = _estimate([top.by_id[i] for i in u.reads] + u.ops + [o for b in u.blocks for o in b.ops], target.D)
         new_c = concepts | c
         data = slots + len(u.slots) + len(new_c) * target.box_words
         if groups[-1] and (words + w > FILL * target.IMEM_WORDS or data > FILL * target.DMEM_WORDS):
             groups.append([])
-            words, new_c, slots, data = 0, set(c), 0, 0
+            words, new_c, slots = 0, set(c), 0
         groups[-1].append(u)
         words, concepts, slots = words + w, new_c, slots + len(u.slots)
-    order = {op.result.id: i for i, op in enumerate(pure)}
     out = []
     for g in groups:
-        out += _compile_group(fn, g, pure, order, target, opts, filename)
+        out += _compile_group(fn, top, g, target, opts, filename)
     return out
 
 
-def _compile_group(fn, group, pure, order, target, opts, filename) -> list:
+def _compile_group(fn: Function, top: TopLevel, group: list[Unit], target: Target, opts: PassOptions,
+                   filename: str) -> list:
     from .driver import compile_function
 
-    sub, ids = build(fn, group, pure, order)
+    sub, ids = build(fn, top, group)
     try:
         return [compile_function(sub, target, opts, ids, filename)]
     except FitError as exc:
@@ -171,5 +200,5 @@ def _compile_group(fn, group, pure, order, target, opts, filename) -> list:
             what = group[0].loc if group else "the program"
             raise FitError(what, f"this statement alone does not fit: {exc}") from None
     half = len(group) // 2
-    return (_compile_group(fn, group[:half], pure, order, target, opts, filename)
-            + _compile_group(fn, group[half:], pure, order, target, opts, filename))
+    return (_compile_group(fn, top, group[:half], target, opts, filename)
+            + _compile_group(fn, top, group[half:], target, opts, filename))

@@ -1,22 +1,22 @@
 """Instruction scheduling for the pipeline, per block, before register allocation.
 
-A list scheduler: an op is ready when its operands are computed; among the ready ops it
-takes the most critical (longest path of EX cycles to the block's end) that does not stall
-right after the previous one (a reader of a late result, a box load after a word access:
-the spec's [timing] rules via backend/timing.py). Box loads are held back while every box
-register is live, so that scheduling does not force spills. Ops with temperatures keep
+A list scheduler over a sliding window of the input order: an op is ready when its operands
+are computed; among the ready ops in the window it takes one that does not raise the
+pressure on a full register class, then one that does not stall right after the previous
+one (a reader of a late result, a box load after a word access:
+the spec's [timing] rules via backend/timing.py), then the most critical (longest path of
+EX cycles to the block's end). Ops with temperatures keep
 the order of their temperature settings (each change costs CSR writes)."""
 
 from __future__ import annotations
-
-import heapq
 
 from ..backend.timing import CostModel
 from ..ir import Block, Function, Op, Type
 from ..target import Target
 
 NAME = "schedule"
-WINDOW = 6           # ready ops examined per step (the most critical first)
+WINDOW = 16      # an op moves at most this far ahead of the input order (which the front end
+                 # makes depth-first, so that few values are live): latency hidden, pressure kept
 
 
 def _temps(op: Op) -> tuple | None:
@@ -44,7 +44,8 @@ def _deps(ops: list[Op]) -> list[set[int]]:
     return deps
 
 
-def schedule_block(block: Block, cost: CostModel, bregs: int) -> tuple[list[Op], int]:
+def schedule_block(block: Block, cost: CostModel, limits: dict[str, int]) -> tuple[list[Op], int]:
+    """limits: registers the allocator has per class ("box", "x")."""
     ops = block.ops
     n = len(ops)
     if n <= 2:
@@ -57,67 +58,79 @@ def schedule_block(block: Block, cost: CostModel, bregs: int) -> tuple[list[Op],
     prio = [0] * n
     for i in range(n - 1, -1, -1):
         prio[i] = cost.cycles(ops[i]) + max((prio[s] for s in succs[i]), default=0)
-    remaining_uses = {op.result.id: 0 for op in ops if op.result is not None}
+    remaining = {op.result.id: 0 for op in ops if op.result is not None}
     for op in ops:
         for v in op.operands:
-            if v.id in remaining_uses:
-                remaining_uses[v.id] += 1
+            if v.id in remaining:
+                remaining[v.id] += 1
     waiting = [len(d) for d in deps]
-    ready = [(-prio[i], i) for i in range(n) if waiting[i] == 0]
-    heapq.heapify(ready)
+    ready = [i for i in range(n) if waiting[i] == 0]
     out: list[Op] = []
-    live_boxes = 0
+    live = {"box": 0, "x": 0}
     prev = None
     avoided = 0
+    done = [False] * n
+    first = 0                      # the earliest op not yet scheduled, in the input order
     while ready:
-        window = [heapq.heappop(ready) for _ in range(min(WINDOW, len(ready)))]
+        while done[first]:
+            first += 1
+        full = {c for c in live if live[c] >= limits[c]}
+        near = [i for i in ready if i < first + WINDOW] or ready
 
-        def score(item, prev=prev, full=live_boxes >= bregs):
-            # a spill costs two box transfers, a bubble one cycle: pressure first
-            op = ops[item[1]]
-            grows = op.result is not None and op.result.type == Type.BOX and not _frees_box(op, remaining_uses)
-            return (grows and full, cost.bubble(prev, op) > 0, item)
+        def key(i, prev=prev, full=full):
+            # a spill costs a store and a load, a bubble one cycle: pressure first
+            d = _delta(ops[i], remaining)
+            return (any(d[c] > 0 for c in full), cost.bubble(prev, ops[i]) > 0, -prio[i], i)
 
-        best = min(window, key=score)
-        if cost.bubble(prev, ops[best[1]]) == 0 and cost.bubble(prev, ops[window[0][1]]) > 0:
+        best = min(near, key=key)
+        top = min(near, key=lambda i: (-prio[i], i))
+        if cost.bubble(prev, ops[best]) == 0 and cost.bubble(prev, ops[top]) > 0:
             avoided += 1
-        for item in window:
-            if item is not best:
-                heapq.heappush(ready, item)
-        i = best[1]
-        op = ops[i]
+        ready.remove(best)
+        done[best] = True
+        op = ops[best]
         out.append(op)
         prev = op
-        live_boxes += _box_delta(op, remaining_uses)
-        for s in succs[i]:
+        for c, d in _delta(op, remaining).items():
+            live[c] += d
+        _consume(op, remaining)
+        for s in succs[best]:
             waiting[s] -= 1
             if waiting[s] == 0:
-                heapq.heappush(ready, (-prio[s], s))
+                ready.append(s)
     assert len(out) == n, "scheduling lost ops"
     return out, avoided
 
 
-def _frees_box(op: Op, remaining: dict[int, int]) -> bool:
-    return any(v.type == Type.BOX and remaining.get(v.id) == 1 for v in op.operands)
+def _cls(t: Type) -> str:
+    return "box" if t == Type.BOX else "x"
 
 
-def _box_delta(op: Op, remaining: dict[int, int]) -> int:
-    d = 0
+def _delta(op: Op, remaining: dict[int, int]) -> dict[str, int]:
+    """Live values per register class after op minus before (values defined outside the
+    block are not counted: they are the allocator's to place)."""
+    d = {"box": 0, "x": 0}
     for v in {v.id: v for v in op.operands}.values():
-        if v.id in remaining:
-            remaining[v.id] -= sum(1 for u in op.operands if u is v)
-            if remaining[v.id] == 0 and v.type == Type.BOX:
-                d -= 1
-    if op.result is not None and op.result.type == Type.BOX and remaining.get(op.result.id, 0) > 0:
-        d += 1
+        if v.id in remaining and remaining[v.id] == sum(1 for u in op.operands if u is v):
+            d[_cls(v.type)] -= 1
+    r = op.result
+    if r is not None and remaining.get(r.id, 0) > 0 and not (op.opcode == "lpu.li" and op.attrs["imm"] == 0):
+        d[_cls(r.type)] += 1
     return d
+
+
+def _consume(op: Op, remaining: dict[int, int]) -> None:
+    for v in op.operands:
+        if v.id in remaining:
+            remaining[v.id] -= 1
 
 
 def run(fn: Function, target: Target) -> Function:
     cost = CostModel(target)
     total = 0
+    limits = {"box": target.BREGS, "x": target.SREGS - 2}     # x0 and the emitter's scratch
     for b in fn.blocks:
-        b.ops, avoided = schedule_block(b, cost, target.BREGS)
+        b.ops, avoided = schedule_block(b, cost, limits)
         total += avoided
     fn.meta.setdefault("passes", {})[NAME] = {"bubbles_avoided": total}
     return fn
