@@ -12,6 +12,10 @@ from .registry import Subparsers, add_command
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if str(args.file).endswith(".slrm"):
+        from .slrm_show import run_slrm
+
+        return run_slrm(args)
     from golden_model import Iss, RetireRecord, StepLimitExceeded
     from isa_spec import load_spec, make_config
     from isa_spec.disassembler import disassemble
@@ -66,8 +70,11 @@ def _positive(text: str) -> int:
 
 
 def register(sub: Subparsers) -> None:
-    p = add_command(sub, "run", cmd_run, "run a program (.s or .hex) on the golden model and show the final state")
-    p.add_argument("file", type=Path, metavar="FILE", help="assembly source, or a hex image (.hex)")
+    from .cmd_compile import add_compile_options
+
+    p = add_command(sub, "run", cmd_run, "run a program (.s, .hex or .slrm) on the golden model and show the "
+                    "final state (for .slrm: the results by name, checked against the float interpreter)")
+    p.add_argument("file", type=Path, metavar="FILE", help="assembly source, a hex image (.hex) or SLRM (.slrm)")
     p.add_argument("--config", default="default", metavar="NAME",
                    help="named configuration from isa_spec/isa.toml (default: default)")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
@@ -76,3 +83,4 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--trace", action="store_true", help="print one line per retired instruction")
     p.add_argument("--max-steps", type=_positive, default=1_000_000, metavar="N",
                    help="stop with an error after N instructions without a halt (default: 1000000)")
+    add_compile_options(p)
