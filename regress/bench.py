@@ -49,6 +49,7 @@ class BenchOptions:
     config: str = "default"
     out: Path = Path("out/bench")
     echo: object = print
+    only: tuple[str, ...] = ()      # sections to run (SECTIONS); empty: all
 
     @property
     def programs(self) -> int:
@@ -210,32 +211,53 @@ def bench_hardware(spec: Spec, quick: bool, echo) -> dict:
     return out
 
 
+SECTIONS = ("sim", "golden", "closure", "scaling", "hardware", "pipeline", "compiler")
+
+
 def run_bench(spec: Spec, opts: BenchOptions) -> dict:
+    from .bench_compiler import bench_compiler
+
     echo = opts.echo
     config = make_config(spec, opts.config)
     work = Path(opts.out).resolve()
     work.mkdir(parents=True, exist_ok=True)
     result: dict = {"config": opts.config, "quick": opts.quick, "cpus": os.cpu_count()}
-    progs = _programs(spec, config, opts.programs)
-    echo(f"sim: {len(progs)} random programs on {opts.config}, testbench vs bare harness ...", flush=True)
-    result["sim"] = bench_sim(spec, config, opts.config, progs, work)
-    echo("golden model ...", flush=True)
-    result["golden"] = bench_golden(spec, config, progs)
-    echo("closure (coverage-driven vs random, on the ISS) ...", flush=True)
-    result["closure"] = bench_closure(spec, config, opts.quick)
-    echo("regression scaling (smoke at -j 1 and -j 2) ...", flush=True)
-    result["scaling"] = bench_scaling(opts.quick, echo)
-    echo("hardware ...", flush=True)
-    result["hardware"] = bench_hardware(spec, opts.quick, echo)
-    echo("pipeline (cycles against the multi-cycle baseline, penalties, box throughput) ...", flush=True)
-    result["pipeline"] = bench_pipeline(spec, opts.quick, echo)
+    want = set(opts.only or SECTIONS)
+    progs = _programs(spec, config, opts.programs) if want & {"sim", "golden"} else []
+    steps = [
+        ("sim", f"sim: {len(progs)} random programs on {opts.config}, testbench vs bare harness ...",
+         lambda: bench_sim(spec, config, opts.config, progs, work)),
+        ("golden", "golden model ...", lambda: bench_golden(spec, config, progs)),
+        ("closure", "closure (coverage-driven vs random, on the ISS) ...",
+         lambda: bench_closure(spec, config, opts.quick)),
+        ("scaling", "regression scaling (smoke at -j 1 and -j 2) ...", lambda: bench_scaling(opts.quick, echo)),
+        ("hardware", "hardware ...", lambda: bench_hardware(spec, opts.quick, echo)),
+        ("pipeline", "pipeline (cycles against the multi-cycle baseline, penalties, box throughput) ...",
+         lambda: bench_pipeline(spec, opts.quick, echo)),
+        ("compiler", "compiler (taxonomy cycles per -O level, passes, spills, compile time) ...",
+         lambda: bench_compiler(spec, opts.quick, echo)),
+    ]
+    for name, what, run in steps:
+        if name in want:
+            echo(what, flush=True)
+            result[name] = run()
     return result
 
 
 def table(r: dict) -> list[str]:
+    from .bench_compiler import table as compiler_table
+
+    lines = [f"{'figure':<44} {'value':>14} {'baseline':>14} {'ratio':>8}"]
+    if all(k in r for k in ("sim", "golden", "closure", "scaling", "hardware", "pipeline")):
+        lines += _suite_table(r)
+    if "compiler" in r:
+        lines += compiler_table(r["compiler"])
+    return lines
+
+
+def _suite_table(r: dict) -> list[str]:
     s, g, c, sc = r["sim"], r["golden"], r["closure"], r["scaling"]
-    lines = [f"{'figure':<44} {'value':>14} {'baseline':>14} {'ratio':>8}",
-             f"{'RTL sim, retired instr/s (testbench | bare)':<44} {s['tb_instr_per_s']:>14,.0f} "
+    lines = [f"{'RTL sim, retired instr/s (testbench | bare)':<44} {s['tb_instr_per_s']:>14,.0f} "
              f"{s['bare_instr_per_s']:>14,.0f} {s['ratio_vs_bare']:>8.4f}",
              f"{'golden model, instr/s (ISS | Python loop)':<44} {g['iss_instr_per_s']:>14,.0f} "
              f"{g['loop_instr_per_s']:>14,.0f} {g['ratio_vs_loop']:>8.4f}"]

@@ -27,6 +27,10 @@ class OpDef:
     variadic: bool = False                  # operands: any number (>= 1) of operands[0]'s types
     dialect: str = "slrm"
 
+    @property
+    def attr_set(self) -> frozenset[str]:
+        return frozenset(self.attrs)
+
 
 def _d(name, operands, result, attrs=(), **kw) -> OpDef:
     return OpDef(name, tuple(frozenset(t) for t in operands), result, tuple(attrs), **kw)

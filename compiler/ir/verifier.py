@@ -38,12 +38,11 @@ def _check_types(op: Op, where) -> None:
             _fail(where, f"{op.opcode} needs at least one operand")
     elif len(op.operands) != len(d.operands):
         _fail(where, f"{op.opcode} takes {len(d.operands)} operands, has {len(op.operands)}")
-    for i, (v, types) in enumerate(zip(op.operands, want, strict=True)):
-        if v.type not in types:
-            _fail(where, f"operand {i} of {op.opcode} is {v.type}, not one of {sorted(t.value for t in types)}")
-    missing = [a for a in d.attrs if a not in op.attrs]
-    if missing:
-        _fail(where, f"{op.opcode} lacks attributes {missing}")
+    for i, v in enumerate(op.operands):
+        if v.type not in want[i]:
+            _fail(where, f"operand {i} of {op.opcode} is {v.type}, not one of {sorted(t.value for t in want[i])}")
+    if not op.attrs.keys() >= d.attr_set:
+        _fail(where, f"{op.opcode} lacks attributes {sorted(d.attr_set - op.attrs.keys())}")
     rtype = d.result
     if rtype is None:
         if op.result is not None:
