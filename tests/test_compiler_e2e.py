@@ -164,3 +164,21 @@ def test_cli_compile_run_and_emit_ir(tmp_path, capsys):
     assert main(["run", str(bad)]) != 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.slrm:1:9" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("cond", "likely", "want"), [
+    ("is_a(dog, animal) >= -0.5", "unlikely", 1),      # taken side unlikely: one bgecp
+    ("is_a(animal, dog) >= -0.5", "unlikely", 0),
+    ("is_a(dog, animal) < -0.5", "", 0),
+    ("is_a(animal, dog) < -0.5", "", 1),
+    ("is_a(dog, animal) >= -0.5", "likely", 1),        # taken side likely: blcp and a branch
+])
+@pytest.mark.parametrize("cfg", ["tiny", "default"])
+def test_a_branch_on_a_probability_goes_the_way_the_boxes_say(cfg, cond, likely, want):
+    src = (f"concept animal = box(0.0, 0.5);\nconcept dog = box(0.05, 0.25);\ntemperature beta_i = 0.001, beta_v = 0.001;\n"
+           f"if {likely} {cond} {{ out r = 1; }} else {{ out r = 0; }}\n")
+    comp = compile_source(src, make_target(cfg), "b.slrm")
+    fused = any("bgecp" in p.asm for p in comp.programs)
+    assert fused == (likely != "likely")
+    run, cmp = check(comp)
+    assert cmp.ok and results(comp, run)[0].value == want
