@@ -70,7 +70,11 @@ def compile_module(module: ast.Module, target: Target, opts: PassOptions | None 
     from .split import split_function
 
     opts = opts or PassOptions()
-    fn = lower(module, target)
+    try:
+        fn = lower(module, target)
+    except RecursionError:
+        raise CompileError(module.file, "an expression is nested too deeply to compile (bind parts of it "
+                                        "with `let`)") from None
     comp = Compilation(target, list(fn.outputs), clone_function(fn))
     comp.programs = split_function(fn, target, opts, module.file)
     return comp

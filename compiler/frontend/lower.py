@@ -20,6 +20,7 @@ from . import ast
 from .scope import Binding, Scopes
 
 _CMP = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}
+_CHAINS = ("&", "+", "-", "and", "or")      # left-associative operators
 
 
 @dataclass
@@ -292,10 +293,23 @@ class _Lowering:
         return e.value if isinstance(e, ast.Num) else -e.arg.value
 
     def binary(self, e: ast.Binary) -> Value:
+        """A left-nested chain (a + b + c ..., a & b & c ...) is walked without recursion, so
+        that a sum of thousands of terms (the API builds them) compiles."""
+        spine = [e]
+        while isinstance(spine[-1].left, ast.Binary) and spine[-1].left.op in _CHAINS \
+                and spine[-1].op in _CHAINS:
+            spine.append(spine[-1].left)
+        acc = self.expr(spine[-1].left)
+        for node in reversed(spine):
+            acc = self.binary_step(node, acc)
+        return acc
+
+    def binary_step(self, e: ast.Binary, a: Value) -> Value:
         if e.op == "&":
-            return self.b.op("inter", self.box(e.left, "'&'"), self.box(e.right, "'&'"), loc=e.loc,
-                             beta_i=self.temps.beta_i)
-        a, b = self.expr(e.left), self.expr(e.right)
+            if a.type != Type.BOX:
+                raise CompileError(e.left.loc, f"'&' needs a box, got {a.type}")
+            return self.b.op("inter", a, self.box(e.right, "'&'"), loc=e.loc, beta_i=self.temps.beta_i)
+        b = self.expr(e.right)
         if e.op in ("and", "or"):
             if a.type != Type.BOOL or b.type != Type.BOOL:
                 raise CompileError(e.loc, f"`{e.op}` needs two bools, got {a.type} and {b.type}")
