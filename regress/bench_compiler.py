@@ -91,6 +91,29 @@ def query_module(n_concepts: int, n_queries: int, D: int, seed: int = 0, live: i
     return ast.Module("<bench>", tuple(body))
 
 
+def branchy_module(D: int, n: int = 24, seed: int = 4):
+    """n `if`s on probabilities, each side writing a result, marked `likely` or `unlikely` as
+    the float reference says they go (a profile that is right: what layout can gain)."""
+    from compiler.errors import Loc
+    from compiler.frontend import ast
+    from golden_model.reference import log_cond_prob
+
+    rng = np.random.default_rng(seed)
+    loc = Loc("<bench>", 1, 1)
+    lo, hi = _random_boxes(rng, 8, D)
+    names = [f"c{i}" for i in range(8)]
+    body: list = [ast.ConceptDecl(loc, nm, ast.BoxLit(loc, tuple(lo[i]), tuple(hi[i]))) for i, nm in enumerate(names)]
+    for q in range(n):
+        a, b = rng.choice(8, 2, replace=False)
+        cond = ast.Binary(loc, ">=", ast.Call(loc, "is_a", (ast.Name(loc, names[a]), ast.Name(loc, names[b]))),
+                          ast.Num(loc, -2.0, False))
+        yes = (ast.Out(loc, f"r{q}", (), ast.Call(loc, "logvol", (ast.Name(loc, names[a]),))),)
+        no = (ast.Out(loc, f"r{q}", (), ast.Call(loc, "logvol", (ast.Name(loc, names[b]),))),)
+        taken = log_cond_prob(lo[b], hi[b], lo[a], hi[a], 1.0, 1.0) >= -2.0     # is_a(a, b) = log P(b | a)
+        body.append(ast.If(loc, cond, yes, no, "then" if taken else "else"))
+    return ast.Module("<bench>", tuple(body))
+
+
 def bench_passes(spec: Spec) -> list[dict]:
     """Cycles and instructions each pass saves: -O2 against -O2 without it, on default."""
     from compiler.driver import compile_file, compile_module
@@ -99,6 +122,8 @@ def bench_passes(spec: Spec) -> list[dict]:
 
     t = make_target("default", spec=spec)
     cases = {TAXONOMY: lambda o: compile_file(EXAMPLES_DIR / f"{TAXONOMY}.slrm", t, o),
+             "parents": lambda o: compile_file(EXAMPLES_DIR / "parents.slrm", t, o),
+             "branches": lambda o: compile_module(branchy_module(t.D), t, o),
              "queries": lambda o: compile_module(query_module(40, 150, t.D, seed=1, live=12), t, o)}
     rows = []
     for case, make in cases.items():

@@ -82,8 +82,11 @@ def schedule_block(block: Block, cost: CostModel, limits: dict[str, int]) -> tup
             d = _delta(ops[i], remaining)
             return (any(d[c] > 0 for c in full), cost.bubble(prev, ops[i]) > 0, -prio[i], i)
 
-        best = min(near, key=key)
         top = min(near, key=lambda i: (-prio[i], i))
+        if cost.bubble(prev, ops[top]) == 0 and not any(_delta(ops[top], remaining)[c] > 0 for c in full):
+            best = top                   # the common case: the most critical op is fine
+        else:
+            best = min(near, key=key)
         if cost.bubble(prev, ops[best]) == 0 and cost.bubble(prev, ops[top]) > 0:
             avoided += 1
         ready.remove(best)
