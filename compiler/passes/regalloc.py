@@ -103,7 +103,9 @@ class _Allocator:
         if r is not None:
             if _is_zero(op):
                 return                                  # x0: no instruction, no register
-            reg = self.take_register(state, self.cls(r), pos, pinned)
+            # the op reads its operands before it writes: the result may take an operand's
+            # register (the operand stored first if it is still needed)
+            reg = self.take_register(state, self.cls(r), pos, set())
             r.reg = reg
             state.regs[self.cls(r)][reg] = r.id
             state.slots[r.id] = _Slot(r, dirty=not self.rebuildable(r.id))
