@@ -80,6 +80,8 @@ def compile_family(config_name: str, seed: int, count: int, out_dir: Path) -> li
     target = make_target(config_name)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.s"):     # the testbench runs every *.s here: none of an earlier run
+        old.unlink()
     done: list[Compiled] = []
     skipped: list[dict] = []
     for path in sorted(EXAMPLES_DIR.glob("*.slrm")):
