@@ -19,6 +19,7 @@ from .errors import Loc
 from .frontend import ast as A
 
 FILE = "<random>"
+BUDGET = 40.0           # estimated words of one top-level statement: tiny has 64 words of IMEM
 SCALARS = ("logprob", "bool", "int", "index")
 
 
@@ -33,6 +34,7 @@ class _Gen:
     loops: list[str] = field(default_factory=list)                       # enclosing loop variables
     out_kinds: dict[str, str] = field(default_factory=dict)
     reduces: int = 1            # argmax/max left for the current top-level statement (tiny's IMEM)
+    let_costs: dict[str, float] = field(default_factory=dict)    # top-level lets: their estimated words
     line: int = 0
     serial: int = 0
 
@@ -259,17 +261,31 @@ class _Gen:
         return A.For(loc, var, over, body)
 
     def top(self) -> A.Stmt:
-        self.reduces = 1
-        r = self.rng.random()
-        if r < 0.25:
-            return self.let(self.rng.randint(0, 2))
-        if r < 0.5:
-            return self.out(self.rng.randint(0, 2))
-        if r < 0.75:
-            return self.if_(self.rng.randint(0, 1))
-        if r < 0.95:
-            return self.for_(self.rng.randint(0, 1))
-        return self.temperature()
+        """One top-level statement whose estimated code (with the top-level lets it reads)
+        stays within BUDGET words; a larger draw is drawn again, smaller."""
+        for attempt in range(4):
+            self.reduces = 1
+            r = self.rng.random()
+            depth = self.rng.randint(0, 2) if attempt < 2 else 0
+            if r < 0.25:
+                st: A.Stmt = self.let(depth)
+            elif r < 0.5:
+                st = self.out(depth)
+            elif r < 0.75:
+                st = self.if_(self.rng.randint(0, 1) if attempt < 2 else 0)
+            elif r < 0.95:
+                st = self.for_(self.rng.randint(0, 1) if attempt < 2 else 0)
+            else:
+                return self.temperature()
+            cost = _Cost(self.let_costs).stmt(st)
+            if cost <= BUDGET:
+                if isinstance(st, A.Let):
+                    self.let_costs[st.name] = cost
+                return st
+            if isinstance(st, A.Let):
+                del self.scopes[-1][st.name]
+        self.reduces = 0
+        return self.out(0)
 
     def spills(self) -> list[A.Stmt]:
         """Six or more intersections, all live until the outs that read them at the end."""
@@ -295,6 +311,48 @@ class _Gen:
                                                                                 A.Name(self.loc(), boxes[-1]))),
                                   self.threshold())))
         return out
+
+
+@dataclass
+class _Cost:
+    """A rough estimate of the instruction words a statement compiles to (loops unrolled),
+    the top-level lets it reads counted once each."""
+
+    lets: dict[str, float]
+    counted: set[str] = field(default_factory=set)
+
+    def expr(self, e) -> float:
+        if isinstance(e, A.Name):
+            if e.name in self.lets and e.name not in self.counted:
+                self.counted.add(e.name)
+                return self.lets[e.name]
+            return 1.0
+        if isinstance(e, A.Num):
+            return 2.0
+        if isinstance(e, A.Bool):
+            return 1.0
+        if isinstance(e, A.Unary):
+            return 1.0 + self.expr(e.arg)
+        if isinstance(e, A.Binary):
+            return 1.0 + self.expr(e.left) + self.expr(e.right)
+        if isinstance(e, A.Call):
+            return 1.0 + sum(self.expr(a) for a in e.args)
+        if isinstance(e, A.Reduce):
+            n = len(e.over.items) if isinstance(e.over, A.ListLit) else 3
+            return 4.0 + n * (4.0 + self.expr(e.body))
+        raise TypeError(type(e).__name__)
+
+    def stmt(self, st: A.Stmt) -> float:
+        if isinstance(st, A.Let):
+            return self.expr(st.value)
+        if isinstance(st, A.Out):
+            return 2.0 + self.expr(st.value)
+        if isinstance(st, A.If):
+            return 3.0 + self.expr(st.cond) + sum(self.stmt(s) for s in st.then + st.orelse)
+        if isinstance(st, A.For):
+            n = len(st.over.items) if isinstance(st.over, A.ListLit) else 3
+            return n * sum(self.stmt(s) for s in st.body)
+        return 0.0
 
 
 def random_module(rng: random.Random, D: int, *, n_concepts: int | None = None, n_stmts: int | None = None,
