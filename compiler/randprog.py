@@ -20,6 +20,7 @@ from .frontend import ast as A
 
 FILE = "<random>"
 BUDGET = 40.0           # estimated words of one top-level statement: tiny has 64 words of IMEM
+TEMPS_WORDS = 8.0       # setting beta_i, beta_v (and their inverses) again
 SCALARS = ("logprob", "bool", "int", "index")
 
 
@@ -34,7 +35,8 @@ class _Gen:
     loops: list[str] = field(default_factory=list)                       # enclosing loop variables
     out_kinds: dict[str, str] = field(default_factory=dict)
     reduces: int = 1            # argmax/max left for the current top-level statement (tiny's IMEM)
-    let_costs: dict[str, float] = field(default_factory=dict)    # top-level lets: their estimated words
+    let_costs: dict[str, tuple[float, int]] = field(default_factory=dict)   # top-level let: (words, epoch)
+    epoch: int = 0              # top-level temperature statements so far (a change costs CSR writes)
     line: int = 0
     serial: int = 0
 
@@ -231,9 +233,9 @@ class _Gen:
             r = self.rng.random()
             if r < 0.2:
                 body.append(self.let(0))
-            elif r < 0.3 and nest > 0:
+            elif r < 0.4 and nest > 0:
                 body.append(self.if_(nest - 1))
-            elif r < 0.36 and nest > 0 and len(self.loops) < 2:
+            elif r < 0.48 and nest > 0 and len(self.loops) < 2:
                 body.append(self.for_(nest - 1))
             else:
                 body.append(self.out(0, reuse))
@@ -244,7 +246,7 @@ class _Gen:
 
     def if_(self, nest: int) -> A.If:
         loc = self.loc()
-        cond = self.boolean(1 if nest > 0 else 0)
+        cond = self.boolean(1)
         then = self.block(self.rng.randint(1, 2), nest)
         shared = [(s.name, self.out_kinds[s.name]) for s in then if isinstance(s, A.Out)]
         orelse = self.block(self.rng.randint(1, 2), nest, shared) if self.chance(0.7) else ()
@@ -276,11 +278,13 @@ class _Gen:
             elif r < 0.95:
                 st = self.for_(self.rng.randint(0, 1) if attempt < 2 else 0)
             else:
+                self.epoch += 1
                 return self.temperature()
-            cost = _Cost(self.let_costs).stmt(st)
+            est = _Cost(self.let_costs, self.epoch)
+            cost = est.stmt(st) + TEMPS_WORDS * len(est.epochs - {self.epoch})
             if cost <= BUDGET:
                 if isinstance(st, A.Let):
-                    self.let_costs[st.name] = cost
+                    self.let_costs[st.name] = (cost, self.epoch)
                 return st
             if isinstance(st, A.Let):
                 del self.scopes[-1][st.name]
@@ -297,6 +301,7 @@ class _Gen:
             name = self.fresh("s_")
             out.append(A.Let(self.loc(), name, A.Binary(self.loc(), "&", A.Name(self.loc(), a), A.Name(self.loc(), b))))
             self.bind(name, "box")
+            self.let_costs[name] = (3.0, self.epoch)
             boxes.append(name)
         k = len(boxes)
         terms = [A.Call(self.loc(), "logP", (A.Name(self.loc(), boxes[i]), A.Name(self.loc(), boxes[k - 1 - i])))
@@ -318,14 +323,17 @@ class _Cost:
     """A rough estimate of the instruction words a statement compiles to (loops unrolled),
     the top-level lets it reads counted once each."""
 
-    lets: dict[str, float]
+    lets: dict[str, tuple[float, int]]
+    epoch: int
     counted: set[str] = field(default_factory=set)
+    epochs: set[int] = field(default_factory=set)      # the temperatures of the lets it reads
 
     def expr(self, e) -> float:
         if isinstance(e, A.Name):
             if e.name in self.lets and e.name not in self.counted:
                 self.counted.add(e.name)
-                return self.lets[e.name]
+                self.epochs.add(self.lets[e.name][1])
+                return self.lets[e.name][0]
             return 1.0
         if isinstance(e, A.Num):
             return 2.0
@@ -339,7 +347,7 @@ class _Cost:
             return 1.0 + sum(self.expr(a) for a in e.args)
         if isinstance(e, A.Reduce):
             n = len(e.over.items) if isinstance(e.over, A.ListLit) else 3
-            return 4.0 + n * (4.0 + self.expr(e.body))
+            return 4.0 + n * ((8.0 if e.func == "argmax" else 5.0) + self.expr(e.body))
         raise TypeError(type(e).__name__)
 
     def stmt(self, st: A.Stmt) -> float:
@@ -373,5 +381,6 @@ def random_module(rng: random.Random, D: int, *, n_concepts: int | None = None, 
     if force_spills:
         body += g.spills()
     body += [g.top() for _ in range(n_stmts if n_stmts is not None else rng.randint(4, 10))]
+    g.reduces = 0
     body.append(A.Out(g.loc(), g.fresh("ok"), (), g.boolean(0)))      # at least one decision
     return A.Module(file, tuple(body))
