@@ -17,6 +17,9 @@ def cmd_sim(args: argparse.Namespace) -> int:
     from verif.simulate import SimRequest, simulate
 
     # the options first: a mistake found after the build is minutes lost
+    slrm = bool(args.file) and args.file.endswith(".slrm")
+    if args.compiled and args.file:
+        raise UserError("give either --compiled or a FILE, not both")
     if args.count < 1:
         raise UserError(f"--count: need at least 1 program, got {args.count}")
     if args.only is not None:
@@ -28,19 +31,16 @@ def cmd_sim(args: argparse.Namespace) -> int:
     if bad:
         raise UserError(f"--plusarg: '{bad[0]}' is not a simulator plusarg (+NAME or +NAME=VALUE)")
     overrides = parse_param_overrides(args.param)
+    if overrides and (args.compiled or slrm):
+        raise UserError("--param: compiled programs are for named configurations (give --config)")
     config = make_config(load_spec(), args.config, overrides)
-    slrm = bool(args.file) and args.file.endswith(".slrm")
-    if args.compiled and args.file:
-        raise UserError("give either --compiled or a FILE, not both")
     if args.random:
         test = "random"
     elif args.coverage_driven:
         test = "cdg"
-    elif args.compiled or slrm:
+    elif args.compiled:
         test = "asm"
-        if slrm:
-            read_text(require_file(Path(args.file)))
-    elif args.file:
+    elif args.file:                                # FILE.s, or FILE.slrm compiled to .s below
         test = "asm"
         read_text(require_file(Path(args.file)))   # a binary file is named here, not by the decoder later
     elif args.directed:
@@ -60,8 +60,6 @@ def cmd_sim(args: argparse.Namespace) -> int:
     output_dir(out, "--out" if args.out else "test directory")   # before the build and the run
     asm, comp = Path(args.file) if args.file else None, None
     if args.compiled or slrm:
-        if overrides:
-            raise UserError("--param: compiled programs are for named configurations (give --config)")
         asm, comp = _compile(args, out / "compiled")
     req = SimRequest(config=config, config_name=args.config, overrides=overrides, test=test, test_dir=out,
                      seed=args.seed, count=args.count, asm=asm,

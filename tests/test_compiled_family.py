@@ -208,3 +208,38 @@ def test_a_compiled_job_passes_on_the_tiny_rtl(tmp_path):
     assert files
     log = (tmp_path / "t" / "sim.log").read_text()
     assert f"{len(files)} programs" in log and "0 failures" in log
+
+
+def test_lpu_sim_compiled_runs_the_compiled_folder(monkeypatch, tmp_path, capsys):
+    import verif.simulate
+    from lpu.cli import main
+    from verif.simulate import SimResult
+
+    seen = []
+
+    def fake(req):
+        seen.append(req)
+        return SimResult(True, "", req.test_dir, req.test_dir / "results.xml", 0.1, req.repro())
+
+    monkeypatch.setattr(verif.simulate, "simulate", fake)
+    out = tmp_path / "o"
+    assert main(["sim", "--compiled", "--seed", "3", "--count", "2", "--config", "tiny", "--out", str(out)]) == 0
+    (req,) = seen
+    assert req.test == "asm" and req.asm == out / "compiled" and req.config_name == "tiny"
+    assert sorted((out / "compiled").glob("rand0003_O2_p*.s")) and (out / "compiled" / "manifest.json").exists()
+    assert "PASS  asm on tiny" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--compiled", "x.s"], "give either --compiled or a FILE, not both"),
+    (["--compiled", "--param", "D=4"], "--param: compiled programs are for named configurations"),
+    (["--compiled", "--count", "0"], "--count: need at least 1 program"),
+])
+def test_lpu_sim_compiled_refuses_bad_options_before_any_work(monkeypatch, tmp_path, capsys, argv, message):
+    import verif.simulate
+    from lpu.cli import main
+
+    monkeypatch.setattr(verif.simulate, "simulate", lambda req: pytest.fail("simulate() was called"))
+    assert main(["sim", *argv, "--out", str(tmp_path / "o")]) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o" / "compiled").exists()
