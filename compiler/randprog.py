@@ -5,9 +5,10 @@ on a path) and uses every statement kind: concept boxes (broadcast intervals and
 D-vectors, nested, disjoint, inverted), temperatures, lets of boxes and scalars, outs of
 log probabilities, decisions, integers and indices, `if`/`else` (nested, with hints),
 `for` loops with indexed outs, `argmax`/`max` over lists. Each top-level statement is
-kept small enough that most programs compile for tiny (IMEM 64 words, DMEM 64 words) at
--O1/-O2. With `force_spills`, many intersections are live at once, so that tiny's two box
-registers spill.
+kept within an estimated BUDGET words (the top-level lets it reads and its temperature
+changes included), so that the programs compile for tiny (IMEM 64 words, DMEM 64 words)
+at -O1/-O2 (the compiler splits a program by top-level statement). With `force_spills`,
+six or more intersections are live at once, so that tiny's two box registers spill.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from .frontend import ast as A
 FILE = "<random>"
 BUDGET = 40.0           # estimated words of one top-level statement: tiny has 64 words of IMEM
 TEMPS_WORDS = 8.0       # setting beta_i, beta_v (and their inverses) again
-SCALARS = ("logprob", "bool", "int", "index")
 
 
 @dataclass
