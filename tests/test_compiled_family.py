@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from compiler.driver import compile_module
-from compiler.errors import FitError
+from compiler.errors import FitError, Loc
 from compiler.frontend import ast as A
 from compiler.ir import Type
 from compiler.passes.manager import PassOptions
@@ -243,3 +243,17 @@ def test_lpu_sim_compiled_refuses_bad_options_before_any_work(monkeypatch, tmp_p
     assert main(["sim", *argv, "--out", str(tmp_path / "o")]) == 1
     assert message in capsys.readouterr().err
     assert not (tmp_path / "o" / "compiled").exists()
+
+
+def test_a_result_may_take_an_operands_register_on_tiny(targets):
+    """hard(a, b) with a and b both live after it: tiny's two box registers hold them, so the
+    result takes one of them (stored first); it once failed register allocation."""
+    loc = Loc("t.slrm", 1, 1)
+    a, b = A.Name(loc, "a"), A.Name(loc, "b")
+    body = (A.ConceptDecl(loc, "a", A.BoxLit(loc, (0.0,), (1.0,))), A.ConceptDecl(loc, "b", A.BoxLit(loc, (0.5,), (2.0,))),
+            A.Out(loc, "p", (), A.Call(loc, "logP", (A.Call(loc, "hard", (a, b)), A.Binary(loc, "&", a, b)))))
+    module = A.Module("t.slrm", body)
+    t = targets[1]
+    w2, _ = run_on_iss(compile_module(module, t, PassOptions(opt=2)))
+    w0, _ = run_on_iss(compile_module(module, t, PassOptions(opt=0)))
+    assert w2 == w0 and w2[0] != 0x80000000
