@@ -34,9 +34,15 @@ def _simulate(job: Job, spec, test_dir: Path) -> dict:
     from verif.simulate import SimRequest, simulate
 
     config = make_config(spec, job.config)
+    asm = None
+    if job.kind == "compiled":       # the SLRM programs compiled here, then run as assembly files
+        from .compiled import compile_family
+
+        asm = test_dir / "compiled"
+        compile_family(job.config, job.seed if job.seed is not None else 1, job.count, asm)
     req = SimRequest(config=config, config_name=job.config, overrides={}, test=SIM_TESTS[job.kind],
                      test_dir=test_dir, seed=job.seed if job.seed is not None else 1, count=job.count,
-                     only=job.only or None, waves=job.waves, coverage=job.coverage)
+                     asm=asm, only=job.only or None, waves=job.waves, coverage=job.coverage)
     r = simulate(req)
     out: dict = {"status": "passed" if r.passed else "failed", "message": r.failure.strip()}
     if not r.results_xml.exists():

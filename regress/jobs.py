@@ -1,5 +1,5 @@
-"""One regression job: a test (directed group, random seed, coverage-driven seed, or the
-golden-model examples) on one named configuration. A job is plain data (it travels to
+"""One regression job: a test (directed group, random seed, coverage-driven seed, compiled
+SLRM programs, or the golden-model examples) on one named configuration. A job is plain data (it travels to
 pytest-xdist workers as JSON and is stored with its result, so a run's failures can be
 rerun exactly) and knows the `lpu sim` command that reproduces it."""
 
@@ -10,16 +10,17 @@ import re
 import shlex
 from dataclasses import asdict, dataclass
 
-KINDS = ("examples", "directed", "random", "cdg")
-SIM_TESTS = {"directed": "directed", "random": "random", "cdg": "cdg"}   # job kind -> verif.simulate test
+KINDS = ("examples", "directed", "random", "cdg", "compiled")
+SIM_TESTS = {"directed": "directed", "random": "random", "cdg": "cdg",   # job kind -> verif.simulate test
+             "compiled": "asm"}                                          # (the compiled programs' folder)
 
 
 @dataclass(frozen=True)
 class Job:
     config: str                 # a named configuration of the spec
     kind: str                   # one of KINDS
-    seed: int | None = None     # random / cdg: the first program seed
-    count: int = 1              # random / cdg: programs in this job
+    seed: int | None = None     # random / cdg / compiled: the first program seed
+    count: int = 1              # random / cdg / compiled: programs (seeds) in this job
     group: str = ""             # directed: the group label (a spec class, or "files")
     only: str = ""              # directed: the program-name regex of the group
     waves: bool = False         # rerun-failed: with a waveform
@@ -53,7 +54,8 @@ class Job:
         if self.kind == "directed":
             cmd += ["--directed", "--only", self.only]
         else:
-            cmd += ["--random" if self.kind == "random" else "--coverage-driven", "--seed", str(self.seed)]
+            flag = {"random": "--random", "cdg": "--coverage-driven", "compiled": "--compiled"}[self.kind]
+            cmd += [flag, "--seed", str(self.seed)]
             if self.count != 1:
                 cmd += ["--count", str(self.count)]
         return shlex.join(cmd + ["--config", self.config, "--waves"])

@@ -1,11 +1,13 @@
 """The regression suites, as lists of jobs.
 
 - smoke: minutes on 2 cores, run on every change. The golden-model examples; on tiny and
-  default all directed programs (one job each) and N random seeds (one program each).
+  default all directed programs (one job each), N random seeds (one program each) and one
+  compiled job (examples/*.slrm and SMOKE_COMPILED random SLRM programs, compiled).
   Seeds are fixed (1..N) so that a red smoke is reproducible as it is.
 - nightly: many seeds on tiny, default and wide. Directed programs one job per spec class
-  (plus examples/*.s), N random jobs of RANDOM_PROGRAMS programs each, and N/10
-  coverage-driven jobs that steer their generator toward the holes of their own coverage.
+  (plus examples/*.s), N random jobs of RANDOM_PROGRAMS programs each, N/10
+  coverage-driven jobs that steer their generator toward the holes of their own coverage,
+  and N/10 compiled jobs of COMPILED_PROGRAMS random SLRM programs each.
   Every night takes fresh seeds (the base comes from the run number unless --seed-base
   is given); each result records its seed and the exact command that reproduces it.
 """
@@ -23,6 +25,9 @@ RANDOM_PROGRAMS = 2      # nightly: programs per random job
 CDG_PROGRAMS = 24       # nightly: programs per coverage-driven job (1 uniform, then targeted): one
                         # job closes every bin, the pipeline's too, on tiny (64-word IMEM) as on wide
 CDG_EVERY = 10           # nightly: one coverage-driven job per this many random seeds
+SMOKE_COMPILED = 3       # smoke: random SLRM programs in its compiled job (one job per configuration)
+COMPILED_PROGRAMS = 8    # nightly: random SLRM programs per compiled job
+COMPILED_EVERY = 10      # nightly: one compiled job per this many random seeds
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,9 @@ class SuiteSpec:
 
 SUITES = {
     "smoke": SuiteSpec("smoke", ("tiny", "default"), 20, False,
-                       "golden-model examples; directed and random programs on tiny and default"),
+                       "golden-model examples; directed, random and compiled programs on tiny and default"),
     "nightly": SuiteSpec("nightly", ("tiny", "default", "wide"), 50, True,
-                         "directed, random and coverage-driven programs on tiny, default and wide, "
+                         "directed, random, coverage-driven and compiled programs on tiny, default and wide, "
                          "with line and toggle coverage"),
 }
 
@@ -63,6 +68,8 @@ def suite_jobs(spec: Spec, suite: str, configs: list[str], seeds: int, seed_base
         for c in configs:
             jobs.append(Job(c, "directed", group="all", only=".", coverage=s.coverage))
             jobs += [Job(c, "random", seed=seed_base + i, coverage=s.coverage) for i in range(seeds)]
+            if seeds:                                  # --seeds 0: no random programs, compiled ones neither
+                jobs.append(Job(c, "compiled", seed=seed_base, count=SMOKE_COMPILED, coverage=s.coverage))
         return jobs
     for c in configs:
         jobs += [Job(c, "directed", group=g, only=rx, coverage=s.coverage) for g, rx in directed_groups(spec)]
@@ -70,4 +77,7 @@ def suite_jobs(spec: Spec, suite: str, configs: list[str], seeds: int, seed_base
                  for i in range(seeds)]
         jobs += [Job(c, "cdg", seed=seed_base + i, count=CDG_PROGRAMS, coverage=s.coverage)
                  for i in range(max(1, seeds // CDG_EVERY) if seeds else 0)]
+        jobs += [Job(c, "compiled", seed=seed_base + i * COMPILED_PROGRAMS, count=COMPILED_PROGRAMS,
+                     coverage=s.coverage)
+                 for i in range(max(1, seeds // COMPILED_EVERY) if seeds else 0)]
     return jobs

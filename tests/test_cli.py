@@ -325,13 +325,13 @@ def test_regress_history_and_rerun_need_a_database(capsys, tmp_path):
 def test_regress_smoke_runs_the_rtl_part(capsys, tmp_path):
     rc, out, _ = run_cli(capsys, "regress", "smoke", "--seeds", "2", "--out", tmp_path / "out")
     assert rc == 0, out
-    # the golden-model job, then per configuration the directed job and two random seeds
-    assert "run 1 passed: 7 tests" in out
+    # the golden-model job, then per configuration the directed job, two random seeds, the compiled job
+    assert "run 1 passed: 9 tests" in out
     db = ResultsDB(tmp_path / "out" / "results.sqlite")
     tests = {(r["config"], r["test"], r["seed"]) for r in db.results(1) if r["status"] == "passed"}
     db.close()
     for name in ("tiny", "default"):
-        assert {(name, "directed/all", None), (name, "random", 1), (name, "random", 2)} <= tests
+        assert {(name, "directed/all", None), (name, "random", 1), (name, "random", 2), (name, "compiled", 1)} <= tests
 
 
 def test_regress_smoke_fails_on_a_trapping_or_endless_program(capsys, tmp_path):

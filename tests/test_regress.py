@@ -18,7 +18,15 @@ from regress.history import failures_of, format_history, history, spark
 from regress.jobs import Job
 from regress.progress import Progress, hms
 from regress.results import ResultsDB, Status, TestResult
-from regress.suites import CDG_EVERY, RANDOM_PROGRAMS, directed_groups, suite_jobs
+from regress.suites import (
+    CDG_EVERY,
+    COMPILED_EVERY,
+    COMPILED_PROGRAMS,
+    RANDOM_PROGRAMS,
+    SMOKE_COMPILED,
+    directed_groups,
+    suite_jobs,
+)
 from regress.worker import run_job
 from verif.programs import directed_programs
 
@@ -46,6 +54,10 @@ def test_nightly_plan_has_directed_random_and_coverage_driven_jobs_per_config(sp
         seeds = [s for j in rnd for s in range(j.seed, j.seed + j.count)]
         assert len(set(seeds)) == len(seeds) and min(seeds) == 500
         assert len([j for j in mine if j.kind == "cdg"]) == 20 // CDG_EVERY
+        comp = [j for j in mine if j.kind == "compiled"]
+        assert len(comp) == 20 // COMPILED_EVERY and all(j.count == COMPILED_PROGRAMS for j in comp)
+        comp_seeds = [s for j in comp for s in range(j.seed, j.seed + j.count)]
+        assert len(set(comp_seeds)) == len(comp_seeds) and min(comp_seeds) == 500
         assert {j.group for j in mine if j.kind == "directed"} == {g for g, _ in directed_groups(spec)}
         assert all(j.coverage for j in mine)
     assert len({j.id for j in jobs}) == len(jobs), "job ids must be unique (they name test directories)"
@@ -54,13 +66,18 @@ def test_nightly_plan_has_directed_random_and_coverage_driven_jobs_per_config(sp
 def test_smoke_plan_is_fixed_seeds_on_tiny_and_default(spec):
     jobs = suite_jobs(spec, "smoke", ["tiny", "default"], 3, 1)
     assert [j.id for j in jobs] == ["default/examples", "tiny/directed/all", "tiny/random/seed1",
-                                    "tiny/random/seed2", "tiny/random/seed3", "default/directed/all",
-                                    "default/random/seed1", "default/random/seed2", "default/random/seed3"]
+                                    "tiny/random/seed2", "tiny/random/seed3", "tiny/compiled/seed1",
+                                    "default/directed/all", "default/random/seed1", "default/random/seed2",
+                                    "default/random/seed3", "default/compiled/seed1"]
+    assert all(j.count == SMOKE_COMPILED for j in jobs if j.kind == "compiled")
+    # --seeds 0: no random programs, compiled ones neither
+    assert not [j for j in suite_jobs(spec, "smoke", ["tiny"], 0, 1) if j.kind == "compiled"]
 
 
 @pytest.mark.parametrize("job", [
     Job("tiny", "random", seed=7, count=4),
     Job("wide", "cdg", seed=3, count=16, coverage=True),
+    Job("tiny", "compiled", seed=9, count=3),
     Job("default", "directed", group="box", only=r"^(bint|blcp)\[\d+\]$"),
     Job("default", "examples", path="/tmp/progs"),
 ])
@@ -69,9 +86,10 @@ def test_a_jobs_repro_is_a_valid_lpu_command_that_names_the_same_test(job):
     argv = shlex.split(job.repro())
     assert argv[0] == "lpu"
     args = build_parser().parse_args(argv[1:])      # a typo in a repro would fail here
-    if job.kind in ("random", "cdg"):
+    if job.kind in ("random", "cdg", "compiled"):
         assert (args.seed, args.count, args.config, args.waves) == (job.seed, job.count, job.config, True)
         assert args.random == (job.kind == "random") and args.coverage_driven == (job.kind == "cdg")
+        assert args.compiled == (job.kind == "compiled")
     elif job.kind == "directed":
         assert args.directed and args.only == job.only and args.config == job.config
     else:

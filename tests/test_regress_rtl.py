@@ -17,7 +17,7 @@ import pytest
 from isa_spec import load_spec
 from lpu.cli import main
 from regress.results import ResultsDB
-from regress.suites import CDG_EVERY, directed_groups
+from regress.suites import CDG_EVERY, COMPILED_EVERY, directed_groups
 
 pytestmark = pytest.mark.rtl
 
@@ -44,7 +44,7 @@ def test_nightly_twice_gives_history_junit_and_a_coverage_report(tmp_path, capsy
     db = ResultsDB(out / "results.sqlite")
     runs = db.runs()
     assert [r["id"] for r in runs] == [2, 1] and all(r["status"] == "passed" for r in runs)
-    planned = len(directed_groups(load_spec())) + seeds + max(1, seeds // CDG_EVERY)
+    planned = len(directed_groups(load_spec())) + seeds + max(1, seeds // CDG_EVERY) + max(1, seeds // COMPILED_EVERY)
     for r in runs:
         rows = [x for x in db.results(r["id"]) if x["test"] != "build"]
         assert len(rows) == planned == r["planned"]
@@ -78,16 +78,16 @@ def test_hangs_are_recorded_and_rerun_failed_reruns_them_with_waveforms(tmp_path
     text = capsys.readouterr().out
     assert rc == 1
     rows = [x for x in _rows(out / "results.sqlite", 1) if x["test"] != "build"]
-    assert len(rows) == 3 and {x["status"] for x in rows} == {"timeout"}
+    assert len(rows) == 4 and {x["status"] for x in rows} == {"timeout"}      # examples, directed, random, compiled
     assert {x["signature"] for x in rows} == {"hang"}
-    assert "FAIL x3  hang" in text and "--rerun-failed 1" in text
+    assert "FAIL x4  hang" in text and "--rerun-failed 1" in text
     junit = ET.parse(out / "run0001" / "junit.xml").getroot()
-    assert len(list(junit.iter("failure"))) == 3
+    assert len(list(junit.iter("failure"))) == 4
     assert main(["regress", "--rerun-failed", "1", "--out", str(out)]) == 0
     capsys.readouterr()
     rerun = _rows(out / "results.sqlite", 2)
-    sims = [x for x in rerun if x["test"] in ("directed/all", "random")]
-    assert len(sims) == 2 and all(x["status"] == "passed" for x in sims)
+    sims = [x for x in rerun if x["test"] in ("directed/all", "random", "compiled")]
+    assert len(sims) == 3 and all(x["status"] == "passed" for x in sims)
     for x in sims:
         assert x["waves"] and os.path.getsize(x["waves"]) > 0
     db = ResultsDB(out / "results.sqlite")
@@ -124,7 +124,7 @@ def test_killing_a_run_midway_loses_nothing_and_the_next_run_works(tmp_path, how
     os.killpg(proc.pid, getattr(signal, how))
     proc.wait(120)
     rows = _rows(db_path, 1)
-    assert 4 <= len(rows) < 13
+    assert 4 <= len(rows) < 14     # the build, examples, directed, 10 random, compiled
     assert all(r["status"] in ("passed", "failed", "crashed", "timeout") and r["duration"] is not None
                for r in rows)
     kept = len(rows)
@@ -139,4 +139,4 @@ def test_killing_a_run_midway_loses_nothing_and_the_next_run_works(tmp_path, how
     again = _start(out, 10)
     assert again.wait(600) == 0, again.stdout.read()
     assert len(_rows(db_path, 1)) == kept                      # nothing of the first run changed
-    assert [r["status"] for r in _rows(db_path, 2)].count("passed") == 13
+    assert [r["status"] for r in _rows(db_path, 2)].count("passed") == 14

@@ -41,21 +41,35 @@ class DirectedProgramSeq(uvm_sequence):
             await self.finish_item(item)
 
 
+def asm_files(path: str) -> list[str]:
+    """The programs LPU_ASM names: one file, or every *.s of a directory in sorted order."""
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_dir():
+        return [path]
+    files = sorted(str(f) for f in p.glob("*.s"))
+    if not files:
+        raise FileNotFoundError(f"{path}: a directory without *.s programs")
+    return files
+
+
 class AsmFileSeq(uvm_sequence):
-    """One program from an assembly file."""
+    """The program of an assembly file, or of every *.s in a directory (each its own item)."""
 
     def __init__(self, name: str, path: str, config: Config):
         super().__init__(name)
         self.path, self.config = path, config
 
     async def body(self):
-        with open(self.path) as fh:
-            source = fh.read()
-        prog = assemble(source, self.path)
-        item = ProgramItem(self.path, prog.text, data_image(prog.data, self.config["DMEM_WORDS"]),
-                           f"file {self.path}", source)
-        await self.start_item(item)
-        await self.finish_item(item)
+        for path in asm_files(self.path):
+            with open(path) as fh:
+                source = fh.read()
+            prog = assemble(source, path)
+            item = ProgramItem(path, prog.text, data_image(prog.data, self.config["DMEM_WORDS"]),
+                               f"file {path}", source)
+            await self.start_item(item)
+            await self.finish_item(item)
 
 
 class RandomProgramSeq(uvm_sequence):

@@ -1,7 +1,7 @@
 """The UVM tests (a cocotb test module). Settings come from the environment, set by
 `lpu sim`, the regression runner or pytest: LPU_PARAMS (the configuration), LPU_SEED and
-LPU_COUNT (random, coverage-driven), LPU_ASM (an assembly file), LPU_DIRECTED_FILTER, LPU_COVERAGE_OUT,
-LPU_MAX_CYCLES."""
+LPU_COUNT (random, coverage-driven), LPU_ASM (an assembly file or a directory of them),
+LPU_DIRECTED_FILTER, LPU_COVERAGE_OUT, LPU_MAX_CYCLES."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ class LpuCoverageDrivenTest(LpuBaseTest):
 
 @pyuvm.test()
 class LpuAsmTest(LpuBaseTest):
-    """One assembly file (LPU_ASM)."""
+    """One assembly file (LPU_ASM), or every *.s of the directory LPU_ASM names."""
 
     def make_sequence(self):
         return AsmFileSeq("asm", os.environ["LPU_ASM"], self.config)
