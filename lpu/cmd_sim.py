@@ -85,7 +85,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
 def _compile(args: argparse.Namespace, folder: Path):
     """--compiled: the compiled family into folder; FILE.slrm: that program (-O2) into folder."""
     from compiler.errors import CompileError
-    from regress.compiled import Compiled, compile_family, write_compilation
+    from regress.compiled import Compiled, InterpreterMismatch, compile_family, write_compilation
 
     try:
         if args.compiled:
@@ -98,7 +98,7 @@ def _compile(args: argparse.Namespace, folder: Path):
 
         path = Path(args.file)
         comp = compile_source(read_text(path), make_target(args.config), str(path), PassOptions(opt=2))
-    except CompileError as exc:
+    except (CompileError, InterpreterMismatch) as exc:
         raise UserError(str(exc)) from None
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.s"):      # a previous run's programs would run too

@@ -19,8 +19,10 @@ from compiler.driver import Compilation, compile_file, compile_module
 from compiler.errors import FitError
 from compiler.passes.manager import PassOptions
 from compiler.randprog import random_module
-from compiler.results import ResultValue, decode
+from compiler.results import ResultValue
 from compiler.target import Target, make_target
+
+from . import compiled_check
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 OPT = 2                 # every program at -O2 ...
@@ -96,32 +98,32 @@ def compile_family(config_name: str, seed: int, count: int, out_dir: Path) -> li
             skipped.append({"source": f"random seed {s}", "why": f"no attempt of {ATTEMPTS} fits"})
         done += got
     entries = [e for c in done for e in write_compilation(c, out_dir)]
-    manifest = {"config": config_name, "seed": seed, "count": count, "programs": entries, "skipped": skipped}
+    checks, bad = {}, []
+    for c in done:                  # the ISS against the float interpreter, before the RTL runs
+        _, cmp = compiled_check.check(c.comp, compiled_check.run_on_iss(c.comp, MAX_STEPS))
+        checks[c.label] = cmp.counts
+        if not cmp.ok:
+            bad.append(f"{c.label} ({c.source}): {cmp}")
+    manifest = {"config": config_name, "seed": seed, "count": count, "programs": entries, "skipped": skipped,
+                "interpreter_check": checks}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    if bad:
+        raise InterpreterMismatch("the ISS disagrees with the float interpreter:\n" + "\n".join(bad))
     return sorted(out_dir / e["file"] for e in entries)
+
+
+class InterpreterMismatch(Exception):
+    """A compiled program's results on the ISS are outside the interpreter's bounds."""
 
 
 def run_on_iss(comp: Compilation) -> tuple[dict[int, int], int]:
     """Every program of the compilation on the ISS: the raw word of each global slot, and the
     cycles of all programs together."""
-    from golden_model import Iss
-
-    t = comp.target
-    words: dict[int, int] = {}
-    cycles = 0
-    for cp in comp.programs:
-        iss = Iss(t.config, t.spec)
-        iss.load_program(cp.program.text, cp.program.data)
-        iss.run(MAX_STEPS)
-        if iss.state.trapped:
-            raise RuntimeError(f"a compiled program trapped on the ISS at pc {iss.state.pc:#x}")
-        cycles += iss.state.csr["cycle"]
-        for i, g in enumerate(cp.slot_ids):
-            words[g] = iss.state.dmem[cp.layout.results[i] // t.word_bytes] & 0xFFFFFFFF
-    return words, cycles
+    run = compiled_check.run_on_iss(comp, MAX_STEPS)
+    return {g: w & 0xFFFFFFFF for g, w in run.words.items()}, run.total_cycles
 
 
 def results(comp: Compilation) -> tuple[list[ResultValue], int]:
     """The compilation's results by source name (in slot order), decoded, and its cycles."""
-    words, cycles = run_on_iss(comp)
-    return [decode(slot, words[g], comp.target) for g, slot in enumerate(comp.outputs)], cycles
+    run = compiled_check.run_on_iss(comp, MAX_STEPS)
+    return compiled_check.results(comp, run), run.total_cycles

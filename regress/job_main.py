@@ -36,10 +36,13 @@ def _simulate(job: Job, spec, test_dir: Path) -> dict:
     config = make_config(spec, job.config)
     asm = None
     if job.kind == "compiled":       # the SLRM programs compiled here, then run as assembly files
-        from .compiled import compile_family
+        from .compiled import InterpreterMismatch, compile_family
 
         asm = test_dir / "compiled"
-        compile_family(job.config, job.seed if job.seed is not None else 1, job.count, asm)
+        try:
+            compile_family(job.config, job.seed if job.seed is not None else 1, job.count, asm)
+        except InterpreterMismatch as exc:
+            return {"status": "failed", "message": str(exc)}
     req = SimRequest(config=config, config_name=job.config, overrides={}, test=SIM_TESTS[job.kind],
                      test_dir=test_dir, seed=job.seed if job.seed is not None else 1, count=job.count,
                      asm=asm, only=job.only or None, waves=job.waves, coverage=job.coverage)
