@@ -22,9 +22,9 @@ def small():
 
 
 def test_training_learns_and_is_deterministic(small):
-    a = train(small, epochs=12, seed=5, dim=8)
-    b = train(small, epochs=12, seed=5, dim=8)
-    c = train(small, epochs=12, seed=6, dim=8)
+    a = train(small, epochs=30, seed=5, dim=8)
+    b = train(small, epochs=30, seed=5, dim=8)
+    c = train(small, epochs=30, seed=6, dim=8)
     assert np.array_equal(a.lo, b.lo) and np.array_equal(a.hi, b.hi)
     assert not np.array_equal(a.lo, c.lo)
     losses = a.meta["losses_every_10"] + [a.meta["loss"]]
@@ -32,7 +32,7 @@ def test_training_learns_and_is_deterministic(small):
     assert a.D == 8 and a.names == small.nodes
     assert (a.lo >= 0).all() and (a.hi <= 1).all() and (a.hi >= a.lo).all()
     # the boxes separate training edges from negatives better than chance (F1 of "all yes" ~ 0.18)
-    assert evaluate(a, small).train_f1 > 0.3
+    assert evaluate(a, small).train_f1 > 0.4
 
 
 def test_main_writes_a_loadable_embedding(tmp_path, small, monkeypatch):
