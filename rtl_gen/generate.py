@@ -7,6 +7,8 @@ import json
 import threading
 from pathlib import Path
 
+import myhdl._block as _myhdl_block
+
 from isa_spec import Config, load_spec
 
 from .config import RtlConfig
@@ -50,6 +52,11 @@ def generate(config: Config, outdir: str | Path, progress: Progress = QUIET) -> 
 
 def _generate(config: Config, outdir: str | Path, progress: Progress) -> dict:
     require_consistent()  # before any work: an instruction without its unit operation
+    # MyHDL names block instances uniquely within the process (myhdl._block._name_set), and the
+    # names reach the Verilog (id_stage0_idex_unit): a second generation in one process would
+    # get id_stage0_0_idex_unit, and the planted bugs and mutants, which name signals, would
+    # not apply. Each design is converted on its own, so its names start afresh.
+    _myhdl_block._name_set.clear()
     spec = load_spec()
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
