@@ -11,6 +11,7 @@ from myhdl import StopSimulation, block, delay, instance
 from isa_spec import load_spec, make_config
 from isa_spec.assembler import assemble
 from regress.bench_pipeline import PAIRS, _stream
+from rtl_gen.generate import shallow
 from rtl_gen.id_stage import STALL_EX_BUSY, STALL_GECP, STALL_LATE_USE, STALL_MEM_PORT, STALL_NONE
 
 SPEC = load_spec()
@@ -70,7 +71,7 @@ def _observe(source: str, cycles: int = 40) -> list[dict]:
             raise StopSimulation
         return dut, drive
 
-    bench().run_sim(quiet=1)
+    shallow(lambda: bench().run_sim(quiet=1))   # elaborated on a short stack: MyHDL's cost grows with its depth
     return seen
 
 

@@ -2,7 +2,10 @@
 within the smoke budget: the directed programs, then a few random programs, under the UVM
 testbench with `--rtl`; and the report names the right first wrong retirement."""
 
+import hashlib
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -46,15 +49,36 @@ REPORTS = {
     "mispredict_penalty_plus1": INSN + r".*\n  cycle: model \d+, rtl \d+ \(the RTL retires 1 cycle late\)\n  last ",
 }
 
+def _session_dir(tmp_path_factory) -> Path:
+    """This session's temporary directory, the same for every pytest-xdist worker (the
+    workers' own directories are its popen-gwN subdirectories)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="module")
 def mutant_rtl(tmp_path_factory):
     """(RTL tree, plusargs) of a planted bug: every bug in one model (verif/planted_schemata.py,
-    one Verilator build for all of them), the bug chosen by its plusarg."""
+    one Verilator build for all of them), the bug chosen by its plusarg. The tree is one per
+    session, shared by the xdist workers: verif.build keys a build by its RTL directory, so a
+    directory per worker would build the same model once per worker."""
     config = make_config(SPEC, "default")
     src = (ensure_rtl(config) / "lpu_top.v").read_text()
-    rtl = tmp_path_factory.mktemp("planted") / "rtl"
-    rtl.mkdir()
-    (rtl / "lpu_top.v").write_text(planted_schemata(src, PLANTED))
+    text = planted_schemata(src, PLANTED)
+    rtl = _session_dir(tmp_path_factory) / f"planted_{hashlib.sha256(text.encode()).hexdigest()[:12]}" / "rtl"
+    rtl.mkdir(parents=True, exist_ok=True)
+    if not (rtl / "lpu_top.v").exists():
+        # written whole, then linked into place: another worker never reads half a file, and
+        # a tree already in place (perhaps being built from) is not rewritten
+        tmp = rtl / f".lpu_top.v.{os.getpid()}"
+        tmp.write_text(text)
+        try:
+            os.link(tmp, rtl / "lpu_top.v")
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    assert (rtl / "lpu_top.v").read_text() == text
 
     def get(mutant):
         assert mutant.changed_lines(src), mutant.name
