@@ -90,8 +90,8 @@ def load_split(path: Path) -> tuple[list[tuple[str, str]], list[Query]]:
         split = loader(path)
     except Exception as e:  # noqa: BLE001 (a damaged file, in the loader's words)
         raise DemoDataError(f"{path}: {e}") from None
-    train = [(str(a), str(b)) for a, b in getattr(split, "train")]
-    test = [_as_query(q) for q in getattr(split, "test")]
+    train = [(str(a), str(b)) for a, b in split.train]
+    test = [_as_query(q) for q in split.test]
     return train, test
 
 
@@ -130,10 +130,10 @@ def synthetic(out_dir: Path, depth: int = 3, fanout: int = 3, seed: int = 0, D: 
             for c in range(fanout):
                 k = len(names)
                 names.append(f"n{k}.s")
-                l, h = lo[p] + width * rng.uniform(0.02, 0.15, D), hi[p] - width * rng.uniform(0.02, 0.15, D)
+                lo_k, h = lo[p] + width * rng.uniform(0.02, 0.15, D), hi[p] - width * rng.uniform(0.02, 0.15, D)
                 seg = (hi[p][0] - lo[p][0]) / fanout
-                l[0], h[0] = lo[p][0] + seg * (c + 0.1), lo[p][0] + seg * (c + 0.9)
-                lo.append(l)
+                lo_k[0], h[0] = lo[p][0] + seg * (c + 0.1), lo[p][0] + seg * (c + 0.9)
+                lo.append(lo_k)
                 hi.append(h)
                 parent_of[k] = p
                 nxt.append(k)

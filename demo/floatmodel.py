@@ -13,8 +13,6 @@ import numpy as np
 from compiler.embedding import Embedding
 from golden_model import reference
 
-from .dataset import Query
-
 
 class MissingExtra(Exception):
     """torch or box-embeddings is not installed (the `demo` extra)."""
