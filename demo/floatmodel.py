@@ -39,6 +39,9 @@ def _np_is_a(emb: Embedding, c: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 def torch_scorer(emb: Embedding) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """A batched scorer with the library's own modules, float64."""
+    import logging
+
+    logging.getLogger("box_embeddings").setLevel(logging.ERROR)   # "AllenNLP not available" (not needed)
     try:
         import torch
         from box_embeddings.modules.intersection import GumbelIntersection
