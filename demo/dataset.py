@@ -2,8 +2,10 @@
 
 The split file (demo/data/mammal_split.json) is read with `demo.taxonomy.load_split` when
 that module exists; otherwise (and for the synthetic data of the tests) this module reads
-the same JSON itself: {"train": [[child, parent], ...], "test": [[child, parent, label], ...]}
-(label 1 = child is a kind of parent). `synthetic` writes a small taxonomy in both formats.
+the fields it needs of the same JSON ("lpu-demo-split": {"train": [[child, parent], ...],
+"test": [[child, parent, label], ...], ...}, label 1 = child is a kind of parent).
+`synthetic` writes a small taxonomy in both formats (the split with every field of
+demo.taxonomy's format, so that its checking loader reads it too).
 """
 
 from __future__ import annotations
@@ -157,5 +159,11 @@ def synthetic(out_dir: Path, depth: int = 3, fanout: int = 3, seed: int = 0, D: 
     out_dir.mkdir(parents=True, exist_ok=True)
     save_embedding(Embedding(D, beta_i, beta_v, names, np.array(lo), np.array(hi), {"synthetic": True}),
                    out_dir / BOXES)
-    (out_dir / SPLIT).write_text(json.dumps({"train": [[names[a], names[b]] for a, b in train], "test": test}))
+    doc = {"format": "lpu-demo-split", "version": 1, "seed": seed, "root": "root",
+           "relation": "synthetic tree closure (child, ancestor)", "nodes": sorted(names),
+           "train": [[names[a], names[b]] for a, b in train], "test": test,
+           "protocol": "synthetic: tree edges in training, other closure edges and as many random non-edges in test",
+           "counts": {"nodes": len(names), "train": len(train), "test": len(test), "test_positives": len(pos),
+                      "test_negatives": len(test) - len(pos)}}
+    (out_dir / SPLIT).write_text(json.dumps(doc))
     return out_dir
