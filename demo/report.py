@@ -4,7 +4,7 @@ sample, timings; and the summary table as text."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +14,8 @@ from compiler.target import make_target
 from . import floatmodel as fm
 from .dataset import DemoData
 from .metrics import Disagreement, Prf, agreement, disagreements, prf
-from .queries import PaddingEffect, compile_queries, pad, padding_effect
-from .run import RTL_SAMPLE, LpuRun, RtlSample, run_iss, run_rtl_sample
+from .queries import PaddingEffect, pad, padding_effect
+from .run import RTL_SAMPLE, LpuRun, RtlSample, run_all, run_rtl_sample
 
 CLOCK_HZ = 500e6        # the assumed clock of the estimate (not a measured figure)
 CONFIGS = ("default", "wide")
@@ -56,6 +56,8 @@ class DemoReport:
     numpy_s_per_query: float
     configs: list[ConfigResult] = field(default_factory=list)
     rtl_float_prf: Prf | None = None     # the float model on the RTL sample's queries
+    all_test: int = 0                    # the split's test queries (data.test may be a subset)
+    all_float_prf: Prf | None = None     # the float model on all of them
 
     @property
     def float_decisions(self) -> np.ndarray:
@@ -63,7 +65,13 @@ class DemoReport:
 
 
 def run_demo(data: DemoData, work_dir: Path, configs: Sequence[str] = CONFIGS, rtl: bool = False,
-             seed: int = 0) -> DemoReport:
+             seed: int = 0, queries: int | None = None, jobs: int = 1) -> DemoReport:
+    """The demo; `queries` = N runs a fixed subset of N test queries (evenly spaced over the
+    split's order; every model is measured on that same subset), None runs them all."""
+    full = data.test
+    if queries is not None and queries < len(full):
+        keep = np.unique(np.linspace(0, len(full) - 1, queries).round().astype(int))
+        data = replace(data, test=[full[i] for i in keep])
     thr = fm.choose_threshold(data.emb, data.train, seed)
     pairs = [(q.child, q.parent) for q in data.test]
     labels = np.array([q.label for q in data.test], dtype=bool)
@@ -75,14 +83,18 @@ def run_demo(data: DemoData, work_dir: Path, configs: Sequence[str] = CONFIGS, r
                      prf(n_scores >= thr.value, labels),
                      fm.seconds_per_query(lambda: scorer(*idx), len(pairs)),
                      fm.seconds_per_query(lambda: fm._np_is_a(data.emb, *idx), len(pairs)))
+    rep.all_test = len(full)
+    if len(full) != len(data.test):
+        all_pairs = [(q.child, q.parent) for q in full]
+        rep.all_float_prf = prf(scorer(*fm._pairs(data.emb, all_pairs)) >= thr.value,
+                                np.array([q.label for q in full], dtype=bool))
     fdec = rep.float_decisions
     if rtl:
         n = min(RTL_SAMPLE, len(data.test))
         rep.rtl_float_prf = prf(fdec[:n], labels[:n])
     for name in configs:
         target = make_target(name)
-        qp = compile_queries(data.test, data.emb, target, thr.value, work_dir / name)
-        r = run_iss(qp)
+        r = run_all(data.test, data.emb, name, thr.value, work_dir / name, jobs)
         padded = padding_effect(data.emb, pad(data.emb, target.D), pairs) if target.D != data.emb.D else None
         res = ConfigResult(name, target.D, r, prf(r.decisions, labels), agreement(r.decisions, fdec),
                            disagreements(t_scores, r.scores, fdec, r.decisions, thr.value, r.bounds, data.test),
@@ -120,6 +132,10 @@ def summary(rep: DemoReport) -> str:
              ""]
     w = [36, 9, 9, 9, 9]
     lines.append(_row(["model (same test queries)", "precision", "recall", "F1", "agree"], w))
+    if rep.all_float_prf is not None:
+        lines.insert(2, f"  measured on a fixed subset of {len(d.test)} of the split's {rep.all_test} test queries "
+                        "(evenly spaced; --queries all for every one)")
+        lines.append(_row([f"float64 PyTorch, all {rep.all_test} queries", *_prf_cells(rep.all_float_prf), "-"], w))
     lines.append(_row(["float64 PyTorch box-embeddings", *_prf_cells(rep.torch_prf), "-"], w))
     lines.append(_row(["golden_model.reference (numpy)", *_prf_cells(rep.numpy_prf),
                        f"{agreement(rep.numpy_scores >= rep.threshold.value, rep.float_decisions):.2%}"], w))
@@ -146,7 +162,7 @@ def summary(rep: DemoReport) -> str:
     lines.append(f"  est. = ESTIMATE: queries/s = {CLOCK_HZ / 1e6:.0f} MHz (assumed clock) / cycles per query; "
                  "one core, programs back to back, no host time")
     for c in rep.configs:
-        cmpc = c.run.comparison.counts
+        cmpc = c.run.comparison
         lines.append(f"  {c.config}: ISS vs compiler.interp: {cmpc['agree']} agree, {cmpc['disagree']} disagree, "
                      f"{cmpc['near']} near; max |LPU - float| {np.max(np.abs(c.run.scores - c.run.float_scores)):.2e}, "
                      f"max stated bound {np.max(c.run.bounds):.2e}")
@@ -158,6 +174,8 @@ def summary(rep: DemoReport) -> str:
         if c.rtl and not c.rtl.passed:
             lines.append(f"  {c.config}: RTL sample FAILED: {c.rtl.failure.splitlines()[0] if c.rtl.failure else ''}")
             lines.append(f"    repro: {c.rtl.repro}")
+        for m in c.run.mismatches:
+            lines.append(f"  {c.config}: ISS vs interpreter DISAGREE: {m}")
     for c in rep.configs:
         lines.append(f"  {c.config}: {len(c.disagreements)} decisions differ from the float model"
                      + (":" if c.disagreements else ""))

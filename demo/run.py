@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from compiler.interp import Comparison, interpret
+from compiler.interp import interpret
 from compiler.results import decode
 from compiler.target import Target
 from golden_model import Iss
@@ -29,8 +29,9 @@ class LpuRun:
     bounds: np.ndarray            # per query: the interpreter's stated error bound (err + 1 log ulp)
     cycles: list[int]             # per program
     instret: list[int]
-    comparison: Comparison
+    comparison: dict[str, int]    # ISS vs compiler.interp: agree / disagree / near slot counts
     programs: int = 0
+    mismatches: list[str] = field(default_factory=list)   # the disagreeing slots, as compare() words them
 
     @property
     def total_cycles(self) -> int:
@@ -62,8 +63,37 @@ def run_iss(qp: QueryProgram, max_steps: int = 10_000_000) -> LpuRun:
     decisions = np.array([bool(_value(comp, t, words, s)) for s in qp.dec_slot])
     fl = np.array([interp.slots[s].value for s in qp.score_slot], dtype=np.float64)
     bounds = np.array([interp.slots[s].err + ulp for s in qp.score_slot])
-    return LpuRun(t.name, scores, decisions, fl, bounds, cycles, instret, interp.compare(words, t),
-                  len(comp.programs))
+    cmp = interp.compare(words, t)
+    return LpuRun(t.name, scores, decisions, fl, bounds, cycles, instret, dict(cmp.counts), len(comp.programs),
+                  [str(e) for e in cmp.disagree])
+
+
+def _chunk(args: tuple) -> LpuRun:
+    queries, emb, config, threshold, work_dir = args
+    from compiler.target import make_target
+
+    return run_iss(compile_queries(queries, emb, make_target(config), threshold, work_dir))
+
+
+def run_all(queries: Sequence[Query], emb, config: str, threshold: float, work_dir: Path, jobs: int = 1,
+            chunk: int = 500) -> LpuRun:
+    """All queries, compiled and run in chunks of `chunk` queries (each its own compilation,
+    split by the compiler into programs), on `jobs` processes; the runs joined in order."""
+    parts = [list(queries[k:k + chunk]) for k in range(0, len(queries), chunk)]
+    args = [(p, emb, config, threshold, work_dir / f"chunk{k}") for k, p in enumerate(parts)]
+    if jobs > 1 and len(parts) > 1:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
+            runs = list(pool.map(_chunk, args))
+    else:
+        runs = [_chunk(a) for a in args]
+    counts = {k: sum(r.comparison.get(k, 0) for r in runs) for k in ("agree", "disagree", "near")}
+    return LpuRun(config, np.concatenate([r.scores for r in runs]), np.concatenate([r.decisions for r in runs]),
+                  np.concatenate([r.float_scores for r in runs]), np.concatenate([r.bounds for r in runs]),
+                  [c for r in runs for c in r.cycles], [c for r in runs for c in r.instret], counts,
+                  sum(r.programs for r in runs), [m for r in runs for m in r.mismatches])
 
 
 def _value(comp, t: Target, words: dict[int, int], slot: int) -> float:

@@ -5,11 +5,36 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import tempfile
 from pathlib import Path
 
 from .errors import UserError
 from .registry import Subparsers, add_command
+
+DEFAULT_QUERIES = 3000
+
+
+def _queries(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of queries or 'all', got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
+    return n
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
+    return n
 
 
 def _train(argv: list[str]) -> int:
@@ -43,7 +68,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="lpu-demo-") as tmp:
         work = Path(args.work) if args.work else Path(tmp)
         try:
-            rep = report.run_demo(data, work, configs, rtl=args.rtl)
+            rep = report.run_demo(data, work, configs, rtl=args.rtl, queries=args.queries, jobs=args.jobs)
         except MissingExtra as e:
             raise UserError(str(e)) from None
         except ValueError as e:                      # a configuration with a smaller D than the boxes
@@ -68,4 +93,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--data", type=Path, metavar="DIR",
                    help="the directory of mammal_boxes.json and mammal_split.json (default: demo/data)")
     p.add_argument("--work", type=Path, metavar="DIR", help="keep the compiled programs and RTL runs in DIR")
+    p.add_argument("--queries", type=_queries, default=DEFAULT_QUERIES, metavar="N|all",
+                   help=f"run a fixed, evenly spaced subset of N test queries on the LPU and the float models "
+                        f"(default {DEFAULT_QUERIES}, a few minutes; 'all': every test query)")
+    p.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                   help="processes compiling and running the query chunks (default: the CPU count)")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="'train [OPTIONS]': run demo.train with OPTIONS")
