@@ -47,7 +47,9 @@ def test_queries_run_on_the_iss_and_agree_with_the_float_model_away_from_the_thr
     qp = compile_queries(data.test, data.emb, target, thr.value, tmp_path)
     assert len(qp.comp.programs) >= 1
     run = run_iss(qp)
-    assert run.comparison['disagree'] == 0 and run.comparison['agree'] == 2 * len(data.test), run.mismatches
+    c = run.comparison
+    assert c["disagree"] == 0 and c["agree"] + c["near"] == 2 * len(data.test), run.mismatches
+    assert c["agree"] >= len(data.test)          # near slots are decisions close to the threshold
     assert np.all(np.abs(run.scores - run.float_scores) <= run.bounds)
     assert all(c > 0 for c in run.cycles)
     fl = fm.torch_scores(data.emb, [(q.child, q.parent) for q in data.test])
