@@ -32,6 +32,7 @@ class ConfigResult:
     padding: PaddingEffect | None
     rtl: RtlSample | None = None
     rtl_prf: Prf | None = None
+    threshold: float = 0.0               # the threshold this configuration's programs compare with
 
     @property
     def cycles_per_query(self) -> float:
@@ -94,13 +95,16 @@ def run_demo(data: DemoData, work_dir: Path, configs: Sequence[str] = CONFIGS, r
         rep.rtl_float_prf = prf(fdec[:n], labels[:n])
     for name in configs:
         target = make_target(name)
-        r = run_all(data.test, data.emb, name, thr.value, work_dir / name, jobs)
         padded = padding_effect(data.emb, pad(data.emb, target.D), pairs) if target.D != data.emb.D else None
+        # padding adds one constant to every score: the same shift of the threshold keeps each
+        # decision the float model's at the embedding's D
+        t_cfg = thr.value + (padded.mean if padded else 0.0)
+        r = run_all(data.test, data.emb, name, t_cfg, work_dir / name, jobs)
         res = ConfigResult(name, target.D, r, prf(r.decisions, labels), agreement(r.decisions, fdec),
                            disagreements(t_scores, r.scores, fdec, r.decisions, thr.value, r.bounds, data.test),
-                           padded)
+                           padded, threshold=t_cfg)
         if rtl:
-            sample, srun = run_rtl_sample(data.test, data.emb, target, thr.value, work_dir / name / "rtl")
+            sample, srun = run_rtl_sample(data.test, data.emb, target, t_cfg, work_dir / name / "rtl")
             res.rtl = sample
             n = sample.queries
             res.rtl_prf = prf(srun.decisions, labels[:n]) if sample.passed else None
@@ -170,7 +174,8 @@ def summary(rep: DemoReport) -> str:
             p = c.padding
             lines.append(f"  {c.config}: boxes padded D {p.D_from} -> {p.D_to} with "
                          f"[{p.interval[0]:g}, {p.interval[1]:g}]: "
-                         f"max |padded - unpadded| float score {p.max_abs:.3e} (mean shift {p.mean:+.3e})")
+                         f"max |padded - unpadded| float score {p.max_abs:.3e} (mean shift {p.mean:+.3e}; "
+                         f"the programs compare with the threshold shifted by it, {c.threshold:.6f})")
         if c.rtl and not c.rtl.passed:
             lines.append(f"  {c.config}: RTL sample FAILED: {c.rtl.failure.splitlines()[0] if c.rtl.failure else ''}")
             lines.append(f"    repro: {c.rtl.repro}")
