@@ -103,3 +103,12 @@ def test_lpu_demo_errors_are_one_line(synth, tmp_path, capsys):
     assert "unknown configuration 'nope'" in capsys.readouterr().err
     assert main(["demo", "frobnicate"]) == 1
     assert "unknown argument 'frobnicate'" in capsys.readouterr().err
+
+
+def test_a_missing_demo_extra_is_one_line(synth, monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "box_embeddings.modules.intersection", None)
+    assert main(["demo", "--data", str(synth), "--config", "default"]) == 1
+    err = capsys.readouterr().err
+    assert "pip install -e '.[demo]'" in err and "Traceback" not in err
