@@ -1,3 +1,4 @@
-"""The demo (issue 17): the WordNet 3.0 mammal taxonomy learned as Gumbel boxes and answered
-on the LPU. Data (`wordnet`, `taxonomy`) and training (`train`) need the `demo` extra
-(pip install -e '.[demo]'); nothing but the CLI imports this package."""
+"""The demo (issue 17; docs/demo.md): the WordNet 3.0 mammal taxonomy learned as Gumbel boxes
+(`wordnet`, `taxonomy`, `train`) and answered on the LPU beside the float model (`queries`,
+`run`, `metrics`, `report`, `html`). Needs the `demo` extra (pip install -e '.[demo]');
+nothing imports this package but the CLI (lpu/cmd_demo.py)."""

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lpu.cmd_cov",
     "lpu.cmd_mutate",
     "lpu.cmd_bench",
+    "lpu.cmd_demo",
 )
 
 
