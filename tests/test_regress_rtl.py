@@ -122,9 +122,9 @@ def test_killing_a_run_midway_loses_nothing_and_the_next_run_works(tmp_path, how
     proc = _start(out, 10)
     _wait_for_results(db_path, 1, 4, proc)     # the build and three tests
     os.killpg(proc.pid, getattr(signal, how))
-    for _ in range(24):     # a Ctrl-C that lands between two jobs can be absorbed: press it again
+    for _ in range(12):     # a Ctrl-C that lands between two jobs can be absorbed: press it again
         try:
-            proc.wait(5)
+            proc.wait(15)      # long enough for an interrupted run to record itself
             break
         except subprocess.TimeoutExpired:
             if proc.poll() is None:
