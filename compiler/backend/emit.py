@@ -4,7 +4,7 @@ Two things are decided here because they depend on the final instruction order:
 - temperatures: before a box op, the CSRs it reads (beta_i, ibeta_i; and beta_v, ibeta_v
   for volumes) are written when their value may differ from what it needs (known from the
   reset values, then tracked along the layout; unknown at a join);
-- data addresses: within the 12-bit offset of x0 directly, else through the scratch
+- data addresses: within the immediate offset of x0 directly, else through the scratch
   register holding a 4 KiB-aligned base (`lui`), reused while the next access is in reach.
 """
 
@@ -45,6 +45,9 @@ class _Emitter:
         self.words = 0
         self.xs = scratch_register(target)
         self.lo, self.hi = target.imm_range()
+        # lui writes its immediate above the low bits an addi offset covers (isa alu.toml)
+        self.ushift = target.spec.xlen - target.spec.operands["uimm"].field.width
+        self.umask = (1 << target.spec.operands["uimm"].field.width) - 1
         spec = target.spec
         self.reset = {c: spec.csrs[c].reset for c in _ALL_TEMPS}
 
@@ -60,8 +63,8 @@ class _Emitter:
         imm = imm - (1 << 32) if imm >= (1 << 31) else imm
         if self.lo <= imm <= self.hi:
             self.ins(f"addi  x{reg}, x0, {imm}", 1, note)
-        elif imm & 0xFFF == 0:
-            self.ins(f"lui   x{reg}, {(imm >> 12) & 0xFFFFF}", 1, note)
+        elif imm & ((1 << self.ushift) - 1) == 0:
+            self.ins(f"lui   x{reg}, {(imm >> self.ushift) & self.umask}", 1, note)
         else:
             self.ins(f"li    x{reg}, {imm}", 2, note)
 
@@ -69,11 +72,12 @@ class _Emitter:
         a = self.lay.address(addr)
         if self.lo <= a <= self.hi:
             return f"{a}(x0)"
-        base = ((a - self.lo) >> 12) << 12            # a - base lies in [lo, hi]
+        sh = self.ushift
+        base = ((a - self.lo) >> sh) << sh            # a - base lies in [lo, hi]
         if a - base > self.hi:
-            base += 1 << 12
+            base += 1 << sh
         if m.scratch != ("base", base):
-            self.ins(f"lui   x{self.xs}, {base >> 12}", 1, "data base")
+            self.ins(f"lui   x{self.xs}, {base >> self.ushift}", 1, "data base")
             m.scratch = ("base", base)
         return f"{a - base}(x{self.xs})"
 
