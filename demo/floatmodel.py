@@ -13,6 +13,8 @@ import numpy as np
 from compiler.embedding import Embedding
 from golden_model import reference
 
+from .negatives import threshold_pairs
+
 
 class MissingExtra(Exception):
     """torch or box-embeddings is not installed (the `demo` extra)."""
@@ -91,29 +93,11 @@ def best_f1_threshold(scores: np.ndarray, labels: np.ndarray) -> Threshold:
     return Threshold(t, float(f1[k]), npos, int(len(y) - npos))
 
 
-def training_negatives(emb: Embedding, train: Sequence[tuple[str, str]], count: int, seed: int = 0
-                       ) -> list[tuple[str, str]]:
-    """`count` random (child, parent) pairs that are not training edges, nor reversed ones
-    (a fixed seed): the negatives the threshold is chosen against."""
-    rng = np.random.default_rng(seed)
-    known = set(train) | {(b, a) for a, b in train}
-    out: set[tuple[str, str]] = set()
-    n = len(emb.names)
-    while len(out) < count and n > 1:
-        a, b = (int(x) for x in rng.integers(0, n, 2))
-        pair = (emb.names[a], emb.names[b])
-        if a != b and pair not in known:
-            out.add(pair)
-    return sorted(out)
-
-
 def choose_threshold(emb: Embedding, train: Sequence[tuple[str, str]], seed: int = 0) -> Threshold:
-    """Max-F1 threshold on the training edges and as many sampled negatives, by the
-    library's float64 model."""
-    neg = training_negatives(emb, train, len(train), seed)
-    pairs = list(train) + neg
-    scores = torch_scores(emb, pairs)
-    return best_f1_threshold(scores, np.r_[np.ones(len(train)), np.zeros(len(neg))])
+    """Max-F1 threshold, by the library's float64 model, on the training edges and
+    NEG_PER_POS fixed-seed corruptions of each (demo.negatives: the rule training uses)."""
+    pairs, labels = threshold_pairs(emb.names, train, seed)
+    return best_f1_threshold(torch_scores(emb, pairs), labels)
 
 
 def seconds_per_query(fn: Callable[[], object], n: int, repeats: int = 5) -> float:

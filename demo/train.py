@@ -4,12 +4,12 @@ Model (Dasgupta et al. 2020, as the library implements it): concept k is a Sigmo
 (corners inside [0, 1]^D), P(parent | child) = exp(logvol(child ∩ parent) - logvol(child)),
 with GumbelIntersection(beta_i) and BesselApproxVolume(beta_v, beta_i). Loss: -log P on the
 training edges and -log(1 - P) on NEG_PER_POS corrupted pairs per edge, drawn afresh for
-each batch and rejected only against the training edges (the test edges stay unseen). Adam.
+each batch by demo.negatives (rejected against the closure of the training edges). Adam.
 D = 8 is the `default` LPU configuration's D (LANES = 4 divides it: two passes per box).
 
 Evaluation in float64 with the library's own classes: the decision is log P >= threshold,
-the threshold maximising F1 on the training edges plus a fixed-seed set of training
-negatives, then applied to the test split.
+the threshold demo.floatmodel.choose_threshold picks on training data (the rule `lpu demo`
+uses), then applied to the test split.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import numpy as np
 
 from compiler.embedding import Embedding, save_embedding
 
+from . import floatmodel
+from .negatives import corrupt, known_ids
 from .taxonomy import NEG_PER_POS, Split, load_split
 
 DIM = 8
@@ -68,20 +70,6 @@ def log_prob(z, Z, child, parent, beta_i: float, beta_v: float):
     return vol(GI(intersection_temperature=beta_i)(c, p)) - vol(c)
 
 
-def _negatives(rng: np.random.Generator, pos: np.ndarray, n_nodes: int, known: set[int], k: int) -> np.ndarray:
-    """k corruptions of each (child, parent) row: child side for even j, parent side for odd j."""
-    neg = np.repeat(pos, k, axis=0)
-    side = np.tile(np.arange(k) % 2, len(pos))
-    todo = np.ones(len(neg), dtype=bool)
-    while todo.any():
-        idx = np.flatnonzero(todo)
-        neg[idx, side[idx]] = rng.integers(0, n_nodes, len(idx))
-        ids = neg[idx, 0] * n_nodes + neg[idx, 1]
-        bad = (neg[idx, 0] == neg[idx, 1]) | np.isin(ids, list(known))
-        todo[idx] = bad
-    return neg
-
-
 def _index(split: Split) -> tuple[dict[str, int], np.ndarray]:
     ix = {n: k for k, n in enumerate(split.nodes)}
     return ix, np.array([[ix[c], ix[p]] for c, p in split.train], dtype=np.int64)
@@ -101,7 +89,7 @@ def train(split: Split, epochs: int = EPOCHS, seed: int = SEED, dim: int = DIM, 
     try:
         ix, pos = _index(split)
         n = len(split.nodes)
-        known = set((pos[:, 0] * n + pos[:, 1]).tolist())
+        known = known_ids(split.nodes, split.train)
         rng = np.random.default_rng(seed)
         w = torch.empty(n, 2, dim, dtype=torch.float32)
         w[:, 0].uniform_(-2.0, 0.0)          # lower corners near 0.1 .. 0.5
@@ -115,7 +103,7 @@ def train(split: Split, epochs: int = EPOCHS, seed: int = SEED, dim: int = DIM, 
             total = 0.0
             for s in range(0, len(order), batch):
                 b = pos[order[s:s + batch]]
-                nb = _negatives(rng, b, n, known, neg_per_pos)
+                nb = corrupt(rng, b, n, known, neg_per_pos)
                 box = SigmoidBoxTensor(w)
                 z, Z = box.z, box.Z
                 lp = log_prob(z, Z, torch.from_numpy(b[:, 0]), torch.from_numpy(b[:, 1]), beta_i, beta_v)
@@ -160,28 +148,12 @@ def scores64(emb: Embedding, split: Split, seed: int = SEED) -> tuple[np.ndarray
     return s.numpy(), y
 
 
-def evaluate(emb: Embedding, split: Split, seed: int = SEED) -> Scores:
-    """Threshold from the training edges plus fixed-seed training negatives; F1 on the test split."""
-    torch = _torch()[0]
-    _, pos = _index(split)
-    n = len(split.nodes)
-    known = set((pos[:, 0] * n + pos[:, 1]).tolist())
-    neg = _negatives(np.random.default_rng(seed + 1), pos, n, known, NEG_PER_POS)
-    pairs = np.concatenate([pos, neg])
-    y_tr = np.concatenate([np.ones(len(pos), np.int64), np.zeros(len(neg), np.int64)])
-    z, Z = torch.from_numpy(emb.lo), torch.from_numpy(emb.hi)
-    with torch.no_grad():
-        s_tr = log_prob(z, Z, torch.from_numpy(pairs[:, 0]), torch.from_numpy(pairs[:, 1]),
-                        emb.beta_i, emb.beta_v).numpy()
-    cands = np.unique(s_tr)
-    best_t, best_f = float(cands[0]), -1.0
-    for t in cands[np.linspace(0, len(cands) - 1, min(len(cands), 2000)).astype(int)]:
-        f = _f1(s_tr >= t, y_tr)[0]
-        if f > best_f:
-            best_t, best_f = float(t), f
+def evaluate(emb: Embedding, split: Split, seed: int = 0) -> Scores:
+    """The threshold `lpu demo` uses (training data only); F1 on the test split."""
+    thr = floatmodel.choose_threshold(emb, split.train, seed)
     s_te, y_te = scores64(emb, split)
-    f, p, r = _f1(s_te >= best_t, y_te)
-    return Scores(best_t, best_f, f, p, r)
+    f, p, r = _f1(s_te >= thr.value, y_te)
+    return Scores(thr.value, thr.f1, f, p, r)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     emb = train(split, a.epochs, a.seed, a.dim, a.beta_i, a.beta_v, a.lr, log=print)
     secs = time.time() - t0
-    sc = evaluate(emb, split, a.seed)
+    sc = evaluate(emb, split)
     emb.meta.update({"train_seconds": round(secs, 1), "threshold": sc.threshold, "train_f1": sc.train_f1,
                      "test_f1": sc.test_f1, "test_precision": sc.test_precision, "test_recall": sc.test_recall})
     save_embedding(emb, a.out)
