@@ -8,6 +8,10 @@ transitive reduction, so here it is the taxonomy's closure): a pair it contains 
 not to be a negative, so sampling it as one would teach the model a contradiction
 (for example "beagle is not a mammal" while "beagle -> dog -> ... -> mammal" are
 training edges). The test split itself is never read.
+
+The reference code of the cone paper (dalab/hyperbolic_cones, dag_emb_model.py) rejects
+training negatives against the training edges only, so held-out closure pairs can be
+drawn as negatives there; docs/demo.md measures both rules on our split.
 """
 
 from __future__ import annotations

@@ -66,12 +66,17 @@ class DemoReport:
 
 
 def run_demo(data: DemoData, work_dir: Path, configs: Sequence[str] = CONFIGS, rtl: bool = False,
-             seed: int = 0, queries: int | None = None, jobs: int = 1) -> DemoReport:
-    """The demo; `queries` = N runs a fixed subset of N test queries (evenly spaced over the
-    split's order; every model is measured on that same subset), None runs them all."""
+             seed: int = 0, queries: int | None = None, jobs: int = 1,
+             sample_seed: int | None = None) -> DemoReport:
+    """The demo; `queries` = N runs a subset of N test queries (evenly spaced over the
+    split's order, or drawn with `sample_seed`; every model is measured on that same
+    subset, in the split's order), None runs them all."""
     full = data.test
     if queries is not None and queries < len(full):
-        keep = np.unique(np.linspace(0, len(full) - 1, queries).round().astype(int))
+        if sample_seed is None:
+            keep = np.unique(np.linspace(0, len(full) - 1, queries).round().astype(int))
+        else:
+            keep = np.sort(np.random.default_rng(sample_seed).choice(len(full), queries, replace=False))
         data = replace(data, test=[full[i] for i in keep])
     thr = fm.choose_threshold(data.emb, data.train, seed)
     pairs = [(q.child, q.parent) for q in data.test]
@@ -110,6 +115,21 @@ def run_demo(data: DemoData, work_dir: Path, configs: Sequence[str] = CONFIGS, r
             res.rtl_prf = prf(srun.decisions, labels[:n]) if sample.passed else None
         rep.configs.append(res)
     return rep
+
+
+def failures(rep: DemoReport) -> list[str]:
+    """What makes `lpu demo` (and the nightly's demo jobs) fail: an RTL sample that failed,
+    an ISS result the interpreter disagrees with, or a decision that differs from the float
+    model's although the float score is farther from the threshold than its error bound."""
+    out: list[str] = []
+    for c in rep.configs:
+        if c.rtl is not None and not c.rtl.passed:
+            out.append(f"{c.config}: the RTL sample failed (repro: {c.rtl.repro})")
+        out += [f"{c.config}: ISS vs interpreter: {m}" for m in c.run.mismatches]
+        out += [f"{c.config}: is_a({x.child}, {x.parent}) decided {x.lpu_decision} against the float model's "
+                f"{x.float_decision}, |float - threshold| {x.distance:.2e} > bound {x.bound:.2e}"
+                for x in c.disagreements if x.distance > x.bound]
+    return out
 
 
 def _row(cells: Sequence[object], widths: Sequence[int]) -> str:

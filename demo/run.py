@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from compiler.execute import run_programs
 from compiler.interp import interpret
 from compiler.results import decode
 from compiler.target import Target
-from golden_model import Iss
+from golden_model.halt import run_to_halt
 
 from .dataset import Query
 from .queries import QueryProgram, compile_queries
@@ -44,19 +45,8 @@ class LpuRun:
 def run_iss(qp: QueryProgram, max_steps: int = 10_000_000) -> LpuRun:
     """Every program on a fresh ISS; scores and decisions decoded by slot."""
     comp, t = qp.comp, qp.comp.target
-    words: dict[int, int] = {}
-    cycles, instret = [], []
-    for p in comp.programs:
-        iss = Iss(t.config, t.spec)
-        iss.load_program(p.program.text, p.program.data)
-        iss.run(max_steps)
-        if iss.state.trapped:
-            raise RuntimeError(f"a compiled demo program trapped (mcause {iss.state.csr['mcause']}, "
-                               f"mepc {iss.state.csr['mepc']:#x})")
-        for local, slot in enumerate(p.slot_ids):
-            words[slot] = iss.state.dmem[p.layout.results[local] // t.word_bytes]
-        cycles.append(int(iss.state.csr["cycle"]))
-        instret.append(int(iss.state.csr["instret"]))
+    run = run_programs(comp, lambda text, data: run_to_halt(t.config, t.spec, text, data, max_steps))
+    words, cycles, instret = run.words, run.cycles, run.instret
     interp = interpret(comp.slrm, t)
     ulp = 2.0 ** -t.log.frac
     scores = np.array([_value(comp, t, words, s) for s in qp.score_slot], dtype=np.float64)

@@ -59,16 +59,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from demo.floatmodel import MissingExtra
 
     configs = args.config or list(report.CONFIGS)
-    for name in configs:
-        make_target(name)                            # an unknown name: one line, before any work
+    targets = [make_target(name) for name in configs]   # an unknown name: one line, before any work
     try:
         data = dataset.load(args.data)
     except dataset.DemoDataError as e:
         raise UserError(str(e)) from None
+    for t in targets:
+        if t.D < data.emb.D:
+            raise UserError(f"lpu demo: configuration '{t.name}' has D = {t.D}, fewer than the boxes' D = "
+                            f"{data.emb.D} ({data.source}); it cannot hold them")
     with tempfile.TemporaryDirectory(prefix="lpu-demo-") as tmp:
         work = Path(args.work) if args.work else Path(tmp)
         try:
-            rep = report.run_demo(data, work, configs, rtl=args.rtl, queries=args.queries, jobs=args.jobs)
+            rep = report.run_demo(data, work, configs, rtl=args.rtl, queries=args.queries, jobs=args.jobs,
+                                  sample_seed=args.seed)
         except MissingExtra as e:
             raise UserError(str(e)) from None
         except ValueError as e:                      # a configuration with a smaller D than the boxes
@@ -78,8 +82,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from demo.html import write_page
 
         print(f"page: {write_page(rep, Path(args.html))}")
-    failed = [c.config for c in rep.configs if c.rtl is not None and not c.rtl.passed]
-    return 1 if failed else 0
+    bad = report.failures(rep)
+    for line in bad:
+        print(f"lpu demo: FAILED: {line}")
+    return 1 if bad else 0
 
 
 def register(sub: Subparsers) -> None:
@@ -96,6 +102,8 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--queries", type=_queries, default=DEFAULT_QUERIES, metavar="N|all",
                    help=f"run a fixed, evenly spaced subset of N test queries on the LPU and the float models "
                         f"(default {DEFAULT_QUERIES}, a few minutes; 'all': every test query)")
+    p.add_argument("--seed", type=int, metavar="S", help="draw the --queries subset at random with seed S "
+                   "instead of evenly spaced (the nightly's demo jobs take a fresh seed each night)")
     p.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                    help="processes compiling and running the query chunks (default: the CPU count)")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="'train [OPTIONS]': run demo.train with OPTIONS")

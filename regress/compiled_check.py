@@ -3,49 +3,31 @@ oracle of `lpu run FILE.slrm` and of the compiled test family."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from compiler.driver import Compilation
+from compiler.execute import ProgramsRun, results, run_programs
 from compiler.interp import Comparison, interpret
-from compiler.results import ResultValue, decode
+from golden_model.halt import ProgramTrapped, run_to_halt
+
+IssRun = ProgramsRun
+__all__ = ["IssRun", "check", "results", "run_on_iss"]
 
 
-@dataclass
-class IssRun:
-    words: dict[int, int]          # slot of the whole compilation -> raw result word
-    cycles: list[int]              # per program
-    instret: list[int]
-
-    @property
-    def total_cycles(self) -> int:
-        return sum(self.cycles)
-
-
-def run_on_iss(comp: Compilation, max_steps: int = 10_000_000) -> IssRun:
+def run_on_iss(comp: Compilation, max_steps: int = 10_000_000) -> ProgramsRun:
     """Every program of the compilation on a fresh ISS; its results region read back."""
-    from golden_model import Iss
-
     t = comp.target
-    run = IssRun({}, [], [])
-    for p in comp.programs:
-        iss = Iss(t.config, t.spec)
-        iss.load_program(p.program.text, p.program.data)
-        iss.run(max_steps)
-        if iss.state.trapped:
-            raise AssertionError(f"a compiled program trapped (mcause {iss.state.csr['mcause']}, "
-                                 f"mepc {iss.state.csr['mepc']:#x}):\n{p.asm}")
-        for local, slot in enumerate(p.slot_ids):
-            run.words[slot] = iss.state.dmem[p.layout.results[local] // t.word_bytes]
-        run.cycles.append(iss.state.csr["cycle"])
-        run.instret.append(iss.state.csr["instret"])
-    return run
+    done: list[int] = []
+
+    def runner(text: list[int], data: list[int]):
+        done.append(len(done))
+        return run_to_halt(t.config, t.spec, text, data, max_steps)
+
+    try:
+        return run_programs(comp, runner)
+    except ProgramTrapped as e:
+        raise AssertionError(f"compiled program {len(done) - 1}: {e}:\n{comp.programs[len(done) - 1].asm}") from None
 
 
-def results(comp: Compilation, run: IssRun) -> list[ResultValue]:
-    return [decode(slot, run.words[i], comp.target) for i, slot in enumerate(comp.outputs)]
-
-
-def check(comp: Compilation, run: IssRun | None = None) -> tuple[IssRun, Comparison]:
+def check(comp: Compilation, run: ProgramsRun | None = None) -> tuple[ProgramsRun, Comparison]:
     """The ISS's results against the float64 interpreter of the whole (unsplit) program."""
     run = run or run_on_iss(comp)
     return run, interpret(comp.slrm, comp.target).compare(run.words, comp.target)

@@ -72,7 +72,12 @@ def main(argv: list[str]) -> int:
     spec = load_spec()
     (test_dir / "job.json").write_text(job.to_json())   # for `lpu shrink DIR` afterwards
     try:
-        out = _examples(job, spec) if job.kind == "examples" else _simulate(job, spec, test_dir)
+        if job.kind == "demo":
+            from .demo_family import run
+
+            out = run(job, test_dir)
+        else:
+            out = _examples(job, spec) if job.kind == "examples" else _simulate(job, spec, test_dir)
     except Exception as exc:  # the job's own crash, recorded with its traceback
         out = {"status": "crashed", "message": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"}
     if job.shrink:

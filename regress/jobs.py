@@ -1,7 +1,8 @@
 """One regression job: a test (directed group, random seed, coverage-driven seed, compiled
-SLRM programs, or the golden-model examples) on one named configuration. A job is plain data (it travels to
-pytest-xdist workers as JSON and is stored with its result, so a run's failures can be
-rerun exactly) and knows the `lpu sim` command that reproduces it."""
+SLRM programs, the demo's queries, or the golden-model examples) on one named
+configuration. A job is plain data (it travels to pytest-xdist workers as JSON and is
+stored with its result, so a run's failures can be rerun exactly) and knows the `lpu`
+command that reproduces it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import shlex
 from dataclasses import asdict, dataclass
 
-KINDS = ("examples", "directed", "random", "cdg", "compiled")
+KINDS = ("examples", "directed", "random", "cdg", "compiled", "demo")
 SIM_TESTS = {"directed": "directed", "random": "random", "cdg": "cdg",   # job kind -> verif.simulate test
              "compiled": "asm"}                                          # (the compiled programs' folder)
 
@@ -19,8 +20,8 @@ SIM_TESTS = {"directed": "directed", "random": "random", "cdg": "cdg",   # job k
 class Job:
     config: str                 # a named configuration of the spec
     kind: str                   # one of KINDS
-    seed: int | None = None     # random / cdg / compiled: the first program seed
-    count: int = 1              # random / cdg / compiled: programs (seeds) in this job
+    seed: int | None = None     # random / cdg / compiled: the first program seed; demo: the sample's seed
+    count: int = 1              # random / cdg / compiled: programs (seeds) in this job; demo: queries
     group: str = ""             # directed: the group label (a spec class, or "files")
     only: str = ""              # directed: the program-name regex of the group
     waves: bool = False         # rerun-failed: with a waveform
@@ -47,6 +48,10 @@ class Job:
         return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.id)
 
     def repro(self) -> str:
+        if self.kind == "demo":
+            from .demo_family import argv
+
+            return shlex.join(["lpu", *argv(self)])
         if self.kind == "examples":
             return shlex.join(["lpu", "regress", "smoke", "--no-rtl", "--config", self.config]
                               + (["--examples", self.path] if self.path else []))

@@ -7,7 +7,10 @@
 - nightly: many seeds on tiny, default and wide. Directed programs one job per spec class
   (plus examples/*.s), N random jobs of RANDOM_PROGRAMS programs each, N/10
   coverage-driven jobs that steer their generator toward the holes of their own coverage,
-  and N/10 compiled jobs of COMPILED_PROGRAMS random SLRM programs each.
+  and N/10 compiled jobs of COMPILED_PROGRAMS random SLRM programs each; and one demo job
+  per configuration that can hold the demo's boxes (regress/demo_family.py: `lpu demo` on
+  a fresh random sample of the taxonomy's test queries, ISS and RTL), when the demo extra
+  is installed.
   Every night takes fresh seeds (the base comes from the run number unless --seed-base
   is given); each result records its seed and the exact command that reproduces it.
 """
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 
 from isa_spec import Spec
 
+from .demo_family import demo_jobs
 from .jobs import Job
 
 RANDOM_PROGRAMS = 2      # nightly: programs per random job
@@ -44,7 +48,7 @@ SUITES = {
                        "golden-model examples; directed, random and compiled programs on tiny and default"),
     "nightly": SuiteSpec("nightly", ("tiny", "default", "wide"), 50, True,
                          "directed, random, coverage-driven and compiled programs on tiny, default and wide, "
-                         "with line and toggle coverage"),
+                         "with line and toggle coverage; the demo's queries on default and wide"),
 }
 
 
@@ -80,4 +84,4 @@ def suite_jobs(spec: Spec, suite: str, configs: list[str], seeds: int, seed_base
         jobs += [Job(c, "compiled", seed=seed_base + i * COMPILED_PROGRAMS, count=COMPILED_PROGRAMS,
                      coverage=s.coverage)
                  for i in range(max(1, seeds // COMPILED_EVERY) if seeds else 0)]
-    return jobs
+    return jobs + (demo_jobs(configs, seed_base) if seeds else [])

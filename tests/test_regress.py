@@ -59,7 +59,7 @@ def test_nightly_plan_has_directed_random_and_coverage_driven_jobs_per_config(sp
         comp_seeds = [s for j in comp for s in range(j.seed, j.seed + j.count)]
         assert len(set(comp_seeds)) == len(comp_seeds) and min(comp_seeds) == 500
         assert {j.group for j in mine if j.kind == "directed"} == {g for g, _ in directed_groups(spec)}
-        assert all(j.coverage for j in mine)
+        assert all(j.coverage for j in mine if j.kind != "demo")
     assert len({j.id for j in jobs}) == len(jobs), "job ids must be unique (they name test directories)"
 
 
