@@ -58,6 +58,7 @@ class DemoReport:
     configs: list[ConfigResult] = field(default_factory=list)
     rtl_float_prf: Prf | None = None     # the float model on the RTL sample's queries
     all_test: int = 0                    # the split's test queries (data.test may be a subset)
+    sample_seed: int | None = None       # the subset's seed (None: evenly spaced)
     all_float_prf: Prf | None = None     # the float model on all of them
 
     @property
@@ -89,7 +90,7 @@ def run_demo(data: DemoData, work_dir: Path, configs: Sequence[str] = CONFIGS, r
                      prf(n_scores >= thr.value, labels),
                      fm.seconds_per_query(lambda: scorer(*idx), len(pairs)),
                      fm.seconds_per_query(lambda: fm._np_is_a(data.emb, *idx), len(pairs)))
-    rep.all_test = len(full)
+    rep.all_test, rep.sample_seed = len(full), sample_seed
     if len(full) != len(data.test):
         all_pairs = [(q.child, q.parent) for q in full]
         rep.all_float_prf = prf(scorer(*fm._pairs(data.emb, all_pairs)) >= thr.value,
@@ -157,8 +158,9 @@ def summary(rep: DemoReport) -> str:
     w = [36, 9, 9, 9, 9]
     lines.append(_row(["model (same test queries)", "precision", "recall", "F1", "agree"], w))
     if rep.all_float_prf is not None:
+        how = "evenly spaced" if rep.sample_seed is None else f"drawn at random, --seed {rep.sample_seed}"
         lines.insert(2, f"  measured on a fixed subset of {len(d.test)} of the split's {rep.all_test} test queries "
-                        "(evenly spaced; --queries all for every one)")
+                        f"({how}; --queries all for every one)")
         lines.append(_row([f"float64 PyTorch, all {rep.all_test} queries", *_prf_cells(rep.all_float_prf), "-"], w))
     lines.append(_row(["float64 PyTorch box-embeddings", *_prf_cells(rep.torch_prf), "-"], w))
     lines.append(_row(["golden_model.reference (numpy)", *_prf_cells(rep.numpy_prf),

@@ -124,7 +124,9 @@ def train(split: Split, epochs: int = EPOCHS, seed: int = SEED, dim: int = DIM, 
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(False)
     meta = {"epochs": epochs, "seed": seed, "lr": lr, "batch": batch, "neg_per_pos": neg_per_pos,
-            "loss": losses[-1], "losses_every_10": losses[::10], "library": "box-embeddings 0.1.0",
+            "loss": losses[-1], "losses_every_10": losses[::10],
+            "negatives": "corruptions rejected against the closure of the training edges (demo.negatives)",
+            "library": "box-embeddings 0.1.0",
             "model": "SigmoidBoxTensor + GumbelIntersection + BesselApproxVolume", "protocol": split.protocol}
     return Embedding(dim, beta_i, beta_v, list(split.nodes), lo, hi, meta)
 

@@ -112,3 +112,16 @@ def test_a_missing_demo_extra_is_one_line(synth, monkeypatch, capsys):
     assert main(["demo", "--data", str(synth), "--config", "default"]) == 1
     err = capsys.readouterr().err
     assert "pip install -e '.[demo]'" in err and "Traceback" not in err
+
+
+def test_a_seeded_subset_is_reproducible_and_in_the_splits_order(data, tmp_path):
+    from demo.report import failures, run_demo
+
+    def picked(seed):
+        rep = run_demo(data, tmp_path / f"s{seed}", ["default"], queries=15, sample_seed=seed)
+        assert not failures(rep)
+        return [data.test.index(q) for q in rep.data.test]
+
+    a, b, c = picked(4), picked(4), picked(9)
+    assert a == b and a != c
+    assert len(a) == 15 and a == sorted(a) and len(set(a)) == 15

@@ -50,3 +50,21 @@ def test_disagreements_list_the_queries_with_their_distance_and_bound():
     assert [(d.index, d.child, d.parent) for d in dis] == [(1, "c", "d")]
     assert dis[0].distance == pytest.approx(0.02) and dis[0].bound == 0.05
     assert agreement(fl >= -0.5, lp >= -0.5) == pytest.approx(2 / 3)
+
+
+def test_only_a_decision_difference_beyond_its_bound_fails_the_demo():
+    from types import SimpleNamespace as NS
+
+    from demo.metrics import Disagreement
+    from demo.report import failures
+
+    near = Disagreement(0, "a", "b", -1.0001, -0.9999, 1e-4, 1e-3, False, True)
+    far = Disagreement(1, "c", "d", -1.5, -0.5, 0.5, 1e-3, False, True)
+    ok_run = NS(mismatches=[])
+    rep = NS(configs=[NS(config="default", rtl=None, run=ok_run, disagreements=[near])])
+    assert failures(rep) == []
+    rep.configs.append(NS(config="wide", rtl=NS(passed=False, repro="lpu sim x"), run=NS(mismatches=["slot 3"]),
+                          disagreements=[near, far]))
+    got = failures(rep)
+    assert len(got) == 3 and all(g.startswith("wide: ") for g in got)
+    assert "is_a(c, d)" in got[2] and "5.00e-01 > bound 1.00e-03" in got[2]
