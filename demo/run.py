@@ -114,22 +114,39 @@ class RtlSample:
 def run_rtl_sample(queries: Sequence[Query], emb, target: Target, threshold: float, work_dir: Path,
                    n: int = RTL_SAMPLE) -> tuple[RtlSample, LpuRun]:
     """The first n queries compiled for target, written as .s files and run on its RTL."""
-    from verif.simulate import SimRequest, simulate
-
     sample = list(queries)[:n]
     qp = compile_queries(sample, emb, target, threshold, work_dir / "boxes")
     iss = run_iss(qp)
+    r = run_on_rtl(qp.comp, work_dir, f"demo_{target.name}")
+    return RtlSample(target.name, len(sample), r.passed, r.failure, iss.cycles, r.programs,
+                     r.seconds, r.repro), iss
+
+
+@dataclass
+class RtlOutcome:
+    passed: bool
+    failure: str
+    seconds: float
+    repro: str
+    programs: list[str]            # the .s files, in run order
+
+
+def run_on_rtl(comp, work_dir: Path, stem: str) -> RtlOutcome:
+    """A compilation's programs as .s files in work_dir/asm, run on its target's RTL under
+    the testbench (verif.simulate, test "asm"), each checked against the ISS."""
+    from verif.simulate import SimRequest, simulate
+
+    target = comp.target
     asm = work_dir / "asm"
     asm.mkdir(parents=True, exist_ok=True)
     for old in asm.glob("*.s"):
         old.unlink()
     names = []
-    for k, p in enumerate(qp.comp.programs):
-        f = asm / f"demo_{target.name}_p{k}.s"
+    for k, p in enumerate(comp.programs):
+        f = asm / f"{stem}_p{k}.s"
         f.write_text(p.asm)
         names.append(f.name)
     req = SimRequest(config=target.config, config_name=target.name, overrides={}, test="asm",
                      test_dir=work_dir / "sim", asm=asm)
     r = simulate(req)
-    return RtlSample(target.name, len(sample), r.passed, r.failure.strip(), iss.cycles, names,
-                     r.seconds, r.repro), iss
+    return RtlOutcome(r.passed, r.failure.strip(), r.seconds, r.repro, names)

@@ -30,12 +30,14 @@ class Synset:
     lemmas: list[str]
     hypernyms: list[int] = field(default_factory=list)           # '@' targets (offsets)
     instance_hypernyms: list[int] = field(default_factory=list)  # '@i' targets (offsets)
+    gloss: str = ""                                               # the definition (and examples)
 
 
 @dataclass
 class NounHierarchy:
     synsets: dict[int, Synset]       # by offset
     by_name: dict[str, int]          # name -> offset
+    senses: dict[str, list[int]] = field(default_factory=dict)   # index.noun: lemma -> offsets, in sense order
 
     def __len__(self) -> int:
         return len(self.synsets)
@@ -77,9 +79,10 @@ def _lines(path: Path):
             yield no, line
 
 
-def _parse_data_line(path: Path, no: int, line: str) -> tuple[int, list[str], list[int], list[int]]:
+def _parse_data_line(path: Path, no: int, line: str) -> tuple[int, list[str], list[int], list[int], str]:
+    head, _, gloss = line.partition(" | ")
     try:
-        f = line.split(" | ", 1)[0].split()
+        f = head.split()
         offset, w_cnt = int(f[0]), int(f[3], 16)
         words = [f[4 + 2 * k].lower() for k in range(w_cnt)]
         i = 4 + 2 * w_cnt
@@ -93,7 +96,7 @@ def _parse_data_line(path: Path, no: int, line: str) -> tuple[int, list[str], li
                 inst.append(target)
     except (IndexError, ValueError) as e:
         raise WordNetError(f"{path}:{no}: malformed synset line ({e})") from None
-    return offset, words, hyper, inst
+    return offset, words, hyper, inst, gloss.strip()
 
 
 def _parse_index(path: Path) -> dict[str, list[int]]:
@@ -119,14 +122,14 @@ def load_nouns(directory: str | None = None) -> NounHierarchy:
     index = _parse_index(d / "index.noun")
     synsets: dict[int, Synset] = {}
     for no, line in _lines(d / "data.noun"):
-        offset, words, hyper, inst = _parse_data_line(d / "data.noun", no, line)
+        offset, words, hyper, inst, gloss = _parse_data_line(d / "data.noun", no, line)
         first = words[0]
         try:
             sense = index[first].index(offset) + 1
         except (KeyError, ValueError):
             raise WordNetError(f"{d / 'index.noun'}: no entry of {first!r} lists synset {offset:08d} "
                                f"(data.noun line {no})") from None
-        synsets[offset] = Synset(offset, f"{first}.n.{sense:02d}", words, hyper, inst)
+        synsets[offset] = Synset(offset, f"{first}.n.{sense:02d}", words, hyper, inst, gloss)
     for s in synsets.values():
         for t in s.hypernyms + s.instance_hypernyms:
             if t not in synsets:
@@ -134,4 +137,17 @@ def load_nouns(directory: str | None = None) -> NounHierarchy:
     by_name = {s.name: o for o, s in synsets.items()}
     if len(by_name) != len(synsets):
         raise WordNetError(f"{d / 'data.noun'}: two synsets share a name")
-    return NounHierarchy(synsets, by_name)
+    return NounHierarchy(synsets, by_name, index)
+
+
+@lru_cache(maxsize=2)
+def noun_exceptions(directory: str | None = None) -> dict[str, list[str]]:
+    """noun.exc: irregular plural -> base forms ("mice" -> ["mouse"]), as morphy reads it."""
+    path = (Path(directory) if directory else wordnet_dir()) / "noun.exc"
+    out: dict[str, list[str]] = {}
+    for no, line in _lines(path):
+        f = line.split()
+        if len(f) < 2:
+            raise WordNetError(f"{path}:{no}: malformed exception line (need an inflected form and a base form)")
+        out.setdefault(f[0], []).extend(f[1:])
+    return out

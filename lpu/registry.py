@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lpu.cmd_mutate",
     "lpu.cmd_bench",
     "lpu.cmd_demo",
+    "lpu.cmd_ask",
 )
 
 
