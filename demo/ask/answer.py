@@ -13,6 +13,7 @@ from compiler.embedding import Embedding
 from compiler.target import Target
 
 from ..queries import pad, padding_effect
+from . import lm
 from . import program as prog
 from .matcher import ConceptIndex, Match, NoMatch
 from .questions import IsA, NotUnderstood, Question, WhichOf, parse
@@ -57,22 +58,30 @@ class Asker:
     target: Target
     rtl: bool = False
     work: Path = Path(".")
+    said: dict[str, str] = field(default_factory=dict, init=False, repr=False)   # concept -> the words shown
 
     def ask(self, text: str) -> Answer:
-        t0 = time.perf_counter()
+        t0, loaded = time.perf_counter(), dict(lm.LOAD)
         q = self._parse(text)
         matches = self._matches(q)
-        model_s = time.perf_counter() - t0
+        load_s = lm.LOAD["seconds"] - loaded["seconds"]
+        model_s = time.perf_counter() - t0 - load_s
         c = {m.term: m.concept for m in matches}
+        self.said = {m.concept: (_nm(m.concept) if m.exact else f"{m.term} (taken as {_nm(m.concept)})")
+                      for m in reversed(matches)}
         if isinstance(q, IsA):
             a = self._is_a(text, c[q.child], c[q.parent], matches)
         elif isinstance(q, WhichOf):
             a = self._which(text, [c[x] for x in q.candidates], c[q.parent], matches)
         else:
             a = self._what(text, c[q.child], matches)
-        a.timings = {"model_s": model_s, **a.timings, "lpu_est_s": a.cycles / CLOCK_HZ}
+        a.timings = {"model_s": model_s, **({"model_load_s": load_s} if load_s else {}), **a.timings,
+                     "lpu_est_s": a.cycles / CLOCK_HZ}
         a.backend = "rtl" if self.rtl else "iss"
         return a
+
+    def _say(self, concept: str) -> str:
+        return self.said.get(concept, _nm(concept))
 
     def _parse(self, text: str) -> Question:
         try:
@@ -119,7 +128,7 @@ class Asker:
         v, yes = r.values["logp"], bool(r.values["yes"].lpu)
         pr = math.exp(v.lpu)
         verdict = "Yes" if yes else "No"
-        line = (f"{verdict}: {_nm(x)} is {'' if yes else 'not '}a kind of {_nm(y)} "
+        line = (f"{verdict}: {self._say(x)} is {'' if yes else 'not '}a kind of {self._say(y)} "
                 f"(P({_nm(y)} | {_nm(x)}) = {pr:.3f} on the LPU)")
         return Answer(text, "is_a", line, yes, pr, math.exp(v.float64), v.bound, matches, [], [r.source],
                       r.cycles, r.programs, timings, rtl_passed=r.rtl.passed if r.rtl else None)
@@ -146,11 +155,11 @@ class Asker:
         v = r.values[f"logp[{best}]"]
         if best in yes:
             others = [c for c in yes if c != best]
-            line = f"{_nm(best)} ({best}) is a kind of {_nm(y)}, P = {probs[best]:.3f} on the LPU" + (
+            line = f"{self._say(best)} ({best}) is a kind of {self._say(y)}, P = {probs[best]:.3f} on the LPU" + (
                 f"; so {'are' if len(others) > 1 else 'is'} {', '.join(map(_nm, others))}" if others else "")
             ans: str | None = best
         else:
-            line = (f"None of them is a kind of {_nm(y)} on the LPU (the likeliest, {_nm(best)}, has "
+            line = (f"None of them is a kind of {self._say(y)} on the LPU (the likeliest, {self._say(best)}, has "
                     f"P = {probs[best]:.3f})")
             ans = None
         return Answer(text, "which", line, ans, probs[best], math.exp(v.float64), v.bound, matches, details,
@@ -167,7 +176,7 @@ class Asker:
         r1 = self._run(p, "ancestors", timings)
         anc = [c for c in others if r1.values[f"yes[{c}]"].lpu]
         if not anc:
-            line = f"No concept of the taxonomy contains {_nm(x)} on the LPU: it has no parent here"
+            line = f"No concept of the taxonomy contains {self._say(x)} on the LPU: it has no parent here"
             return Answer(text, "what", line, None, None, None, None, matches, [], [r1.source], r1.cycles,
                           r1.programs, timings, rtl_passed=r1.rtl.passed if r1.rtl else None)
         p = self._builder("ask_parent")
@@ -180,7 +189,7 @@ class Asker:
         parent = r2.values["parent"].label
         v = r2.values[f"logp[{parent}]"]
         chain = sorted(anc, key=lambda c: -r2.values[f"fit[{c}]"].lpu)
-        line = (f"{_nm(x)} is a kind of {_nm(parent)} ({parent}), P({_nm(parent)} | {_nm(x)}) = "
+        line = (f"{self._say(x)} is a kind of {_nm(parent)} ({parent}), P({_nm(parent)} | {_nm(x)}) = "
                 f"{math.exp(v.lpu):.3f} on the LPU")
         details = ["ancestors on the LPU, the tightest first: " + ", ".join(map(_nm, chain))]
         return Answer(text, "what", line, parent, math.exp(v.lpu), math.exp(v.float64), v.bound, matches,

@@ -20,8 +20,9 @@ def words(name: str) -> str:
 
 
 def normal(text: str) -> str:
-    """A term as WordNet spells lemmas: lower case, single underscores, no article."""
-    t = " ".join(text.lower().replace("-", " ").split())
+    """A term as WordNet spells lemmas: lower case, single underscores, no article
+    (hyphens kept: 'odd-toed_ungulate')."""
+    t = " ".join(text.lower().split())
     for art in ("a ", "an ", "the "):
         if t.startswith(art):
             t = t[len(art):]
@@ -60,13 +61,15 @@ class Lexicon:
         return cls(concepts, by_lemma, noun_exceptions(), elsewhere)
 
     def base_forms(self, term: str) -> list[str]:
-        """normal(term) and its singulars by morphy's rules (the last word inflects)."""
-        t = normal(term)
-        head, _, last = t.rpartition("_")
-        pre = head + "_" if head else ""
-        out = [t] + [pre + b for b in self.exceptions.get(last, [])]
-        out += [pre + last[: -len(suf)] + rep for suf, rep in _SUFFIXES
-                if last.endswith(suf) and len(last) > len(suf) + 1]
+        """normal(term) and its singulars by morphy's rules (the last word inflects), then
+        the same with hyphens as spaces ('sea-lion' finds 'sea_lion')."""
+        out: list[str] = []
+        for t in dict.fromkeys([normal(term), normal(term.replace("-", " "))]):
+            head, _, last = t.rpartition("_")
+            pre = head + "_" if head else ""
+            out += [t] + [pre + b for b in self.exceptions.get(last, [])]
+            out += [pre + last[: -len(suf)] + rep for suf, rep in _SUFFIXES
+                    if last.endswith(suf) and len(last) > len(suf)]
         return list(dict.fromkeys(out))
 
     def outside(self, term: str) -> list[tuple[str, str]]:
@@ -76,6 +79,10 @@ class Lexicon:
             if form in self.elsewhere:
                 return self.elsewhere[form]
         return []
+
+    def elsewhere_words(self) -> set[str]:
+        """Lemma texts WordNet gives to nouns outside the taxonomy."""
+        return {words(w) for w in self.elsewhere}
 
     def lookup(self, term: str) -> list[str]:
         """The taxonomy's synsets this term names exactly (after morphy), commonest sense first."""

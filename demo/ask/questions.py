@@ -15,8 +15,8 @@ from dataclasses import dataclass
 PATTERNS = ('"Is a X a kind of Y?"', '"Which of A, B or C is a kind of Y?"', '"What is a X?"')
 _ART = r"(?:(?:a|an|the|every|all|any) )?"
 _KIND = r"(?:(?:kind|type|sort|species|breed|variety|member|form) of )"
-_WHICH = re.compile(rf"^which (?:one )?(?:of )?(?:the following:? |these:? )?(?P<list>.+?),? (?:is|are) {_ART}{_KIND}?"
-                    rf"{_ART}(?P<y>.+)$")
+_WHICH = re.compile(r"^which (?:one )?(?:of )?(?:(?:the following|these)[:,]? )?"
+                    rf"(?P<list>.+?),? (?:is|are) {_ART}{_KIND}?{_ART}(?P<y>.+)$")
 _WHAT_KIND = re.compile(rf"^what {_KIND}(?:animal|mammal|creature|thing|beast)s? (?:is|are) {_ART}(?P<x>.+)$")
 _WHAT = re.compile(rf"^what (?:is|are) {_ART}(?P<x>.+)$")
 _ISA_KIND = re.compile(rf"^(?:is|are) {_ART}(?P<x>.+?) {_ART}{_KIND}{_ART}(?P<y>.+)$")
@@ -88,10 +88,10 @@ def _split_isa(rest: str, known: Callable[[str], bool]) -> IsA:
         return IsA(_term(" ".join(words[:k])), _term(" ".join(words[k + 1:])))
     splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
     if len(splits) == 1:
-        return IsA(*splits[0])
+        return IsA(_term(splits[0][0]), _term(splits[0][1]))
     both = [s for s in splits if known(s[0]) and known(s[1])]
     if len(both) == 1:
-        return IsA(*both[0])
+        return IsA(_term(both[0][0]), _term(both[0][1]))
     raise NotUnderstood(f"I cannot tell the two terms apart in {rest!r}; ask it as \"Is a X a kind of Y?\"")
 
 
@@ -101,6 +101,8 @@ def _strip_article(term: str) -> str:
 
 def _term(term: str) -> str:
     t = _strip_article(term)
-    if not t:
-        raise NotUnderstood("a term of the question is empty")
+    if not t or t in ("a", "an", "the", "every", "all", "any"):
+        raise NotUnderstood(f"a term of the question is missing; ask, for example, {PATTERNS[0]}")
+    if re.search(r"(?:^| )(?:of|kind|type|sort)$", t) or re.match(rf"^{_KIND}", t + " "):
+        raise NotUnderstood(f"the question is incomplete ({t!r} is not a concept); ask, for example, {PATTERNS[0]}")
     return t
