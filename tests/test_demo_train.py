@@ -59,3 +59,10 @@ def test_committed_embedding_generalises_to_the_test_split():
     from demo.taxonomy import load_split
     sc = evaluate(load_embedding(DEFAULT_OUT), load_split())
     assert sc.test_f1 > 0.85 and sc.test_precision > 0.9
+
+
+def test_the_worked_example_uses_the_committed_threshold():
+    import re
+    text = (DEFAULT_OUT.parent.parent / "examples" / "beagle.slrm").read_text()
+    literal = float(re.search(r">= (-?\d+\.\d+);", text).group(1))
+    assert abs(literal - load_embedding(DEFAULT_OUT).meta["threshold"]) < 1e-6
