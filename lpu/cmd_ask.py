@@ -9,18 +9,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .argtypes import positive_int
 from .errors import UserError
 from .registry import Subparsers, add_command
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
-    return n
 
 
 def _open(args: argparse.Namespace, work: Path, exclude: frozenset[str] = frozenset(), cache: Path | None = None):
@@ -135,6 +126,6 @@ def register(sub: Subparsers) -> None:
                    help="the concept-vector cache (default: ~/.cache/lpu/ask_concepts.npz, or $LPU_CACHE_DIR)")
     p.add_argument("--evaluate", action="store_true", help="answer questions generated from the test split and "
                    "score them against the float oracle (docs/demo.md)")
-    p.add_argument("--count", type=_positive, default=200, metavar="N", help="--evaluate: questions per set (200)")
+    p.add_argument("--count", type=positive_int, default=200, metavar="N", help="--evaluate: questions per set (200)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="--evaluate: the sample's seed (0)")
     p.add_argument("--work", type=Path, metavar="DIR", help="keep the compiled programs and RTL runs in DIR")

@@ -9,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .argtypes import positive_int
 from .errors import UserError
 from .registry import Subparsers, add_command
 
@@ -19,22 +20,9 @@ def _queries(text: str) -> int | None:
     if text == "all":
         return None
     try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of queries or 'all', got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
-    return n
-
-
-def _jobs(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
-    return n
+        return positive_int(text)
+    except argparse.ArgumentTypeError as e:
+        raise argparse.ArgumentTypeError(f"{e} (a number of queries, or 'all')") from None
 
 
 def _train(argv: list[str]) -> int:
@@ -104,6 +92,6 @@ def register(sub: Subparsers) -> None:
                         f"(default {DEFAULT_QUERIES}, a few minutes; 'all': every test query)")
     p.add_argument("--seed", type=int, metavar="S", help="draw the --queries subset at random with seed S "
                    "instead of evenly spaced (the nightly's demo jobs take a fresh seed each night)")
-    p.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
                    help="processes compiling and running the query chunks (default: the CPU count)")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="'train [OPTIONS]': run demo.train with OPTIONS")

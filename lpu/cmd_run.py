@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from .argtypes import positive_int
 from .errors import UserError
 from .registry import Subparsers, add_command
 
@@ -59,16 +60,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if n <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {n}")
-    return n
-
-
 def register(sub: Subparsers) -> None:
     from .cmd_compile import add_compile_options
 
@@ -81,6 +72,6 @@ def register(sub: Subparsers) -> None:
                    help="override one generator parameter, e.g. --param D=4 (repeatable)")
     p.add_argument("--json", action="store_true", help="print the final state as JSON")
     p.add_argument("--trace", action="store_true", help="print one line per retired instruction")
-    p.add_argument("--max-steps", type=_positive, default=1_000_000, metavar="N",
+    p.add_argument("--max-steps", type=positive_int, default=1_000_000, metavar="N",
                    help="stop with an error after N instructions without a halt (default: 1000000)")
     add_compile_options(p)
