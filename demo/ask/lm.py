@@ -45,7 +45,7 @@ def _model():
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as tlog
     except ImportError as e:
-        raise MissingModel(f"lpu ask needs the language model ({e.name} is missing); {INSTALL_HINT}") from None
+        raise MissingModel(f"the language model is not installed ({e.name} is missing); {INSTALL_HINT}") from None
     tlog.disable_progress_bar()
     path = pkg.get_model_path()
     if not (path / "model.safetensors").is_file():

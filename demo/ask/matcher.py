@@ -156,7 +156,8 @@ def _load(path: Path, key: str, warn) -> tuple[np.ndarray, np.ndarray] | None:
                 return None                                  # stale: another model or other concepts
             lv, gv = np.array(z["lemma_vecs"]), np.array(z["gloss_vecs"])
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
-        (warn or _stderr)(f"lpu ask: the concept cache {path} is damaged ({type(e).__name__}: {e}); rebuilding it")
+        why = str(e).split(". ")[0]
+        (warn or _stderr)(f"lpu ask: the concept cache {path} is damaged ({type(e).__name__}: {why}); rebuilding it")
         return None
     if lv.ndim != 2 or gv.ndim != 2 or not np.isfinite(lv).all() or not np.isfinite(gv).all():
         (warn or _stderr)(f"lpu ask: the concept cache {path} is damaged (bad arrays); rebuilding it")
