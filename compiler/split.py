@@ -4,12 +4,14 @@ The top level of a program is a sequence of independent units: an `out` statemen
 whole `if` (everything between its branch and its join). Each unit needs the pure values
 it reads (its backward slice) and the concept boxes they load. Units are packed greedily,
 in source order, into groups whose estimated code and data fit; a group that still does
-not fit once compiled is halved. A single unit that does not fit is a FitError naming it.
+not fit once compiled is halved. A single unit that does not fit is compiled again without
+the passes that may add words for speed (schedule, layout); if it still does not fit, it is
+a FitError naming it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import FitError
 from .ir import Block, Function, Op, Value
@@ -17,6 +19,7 @@ from .ir.dominance import immediate_postdominator, topological_order
 from .passes.manager import PassOptions
 from .target import Target
 
+SIZE_COSTLY = frozenset({"schedule", "layout"})   # passes that may add words (moves, jumps) for speed
 FILL = 0.85          # estimates are packed to this share of a memory
 
 
@@ -197,6 +200,12 @@ def _compile_group(fn: Function, top: TopLevel, group: list[Unit], target: Targe
         return [compile_function(sub, target, opts, ids, filename)]
     except FitError as exc:
         if len(group) <= 1:
+            smaller = replace(opts, disabled=opts.disabled | SIZE_COSTLY)
+            if smaller != opts and any(opts.enabled(p) for p in SIZE_COSTLY):
+                try:      # one statement: trade the speed passes for size before giving up
+                    return [compile_function(build(fn, top, group)[0], target, smaller, ids, filename)]
+                except FitError:
+                    pass
             what = group[0].loc if group else "the program"
             raise FitError(what, f"this statement alone does not fit: {exc}") from None
     half = len(group) // 2

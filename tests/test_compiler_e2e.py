@@ -182,3 +182,29 @@ def test_a_branch_on_a_probability_goes_the_way_the_boxes_say(cfg, cond, likely,
     assert fused == (likely != "likely")
     run, cmp = check(comp)
     assert cmp.ok and results(comp, run)[0].value == want
+
+
+# found by tests/test_compiler_property.py: one `if` that fits tiny's 64-word IMEM at -O1 but
+# needs 65 words once scheduled and laid out
+_ONE_WORD_OVER = """temperature beta_i = 0.01, beta_v = 0.05;
+concept k0 = box([0.0], [0.0]);
+concept k1 = box([0.0], [0.0]);
+concept k2 = box([0.0], [0.0]);
+if (is_a((k0 & k1), (k1 & k2)) < 0.0 and is_a((k0 & k2), (k0 & k1)) < 0.0) {
+  out d2 = (is_a((k0 & k0), (k0 & k0)) < 0.0 and is_a(k1, hard(k1, k0)) < -6.0); out d3 = logvol(k0) < 0.0;
+  out r1 = 1;
+} else { out d4 = (is_a(k0, k0) < -5.25 and is_a(k0, (k0 & k0)) < 0.0); out r1 = 0; }
+out s6 = is_a(k0, k0);
+"""
+
+
+def test_a_statement_too_big_for_O2_is_compiled_without_the_speed_passes():
+    t = make_target("tiny")
+    comp = compile_source(_ONE_WORD_OVER, t, "over.slrm", PassOptions(2))
+    headers = [p.asm.splitlines()[0] for p in comp.programs]
+    assert any("(no layout, schedule)" in h for h in headers), headers
+    assert all(len(p.program.text) <= t.config["IMEM_WORDS"] for p in comp.programs)
+    _, cmp = check(comp)
+    assert not cmp.disagree
+    with pytest.raises(FitError, match="this statement alone does not fit"):
+        compile_source(_ONE_WORD_OVER, t, "over.slrm", PassOptions(0))
