@@ -105,6 +105,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             return 1
         except RuntimeError as e:                 # an RTL run that failed its testbench
             raise UserError(f"lpu ask: {e}") from None
+        except ImportError as e:                  # lm.MissingModel: a term needs the model, not installed
+            raise UserError(f"lpu ask: {e}") from None
     if args.json:
         print(json.dumps({"answered": True, **a.to_dict()}, indent=2))
     else:

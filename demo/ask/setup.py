@@ -26,6 +26,6 @@ def open_asker(config: str = "default", rtl: bool = False, data: Path | None = N
     thr = d.emb.meta.get("threshold")
     threshold = float(thr) if isinstance(thr, (int, float)) else choose_threshold(d.emb, d.train).value
     lexicon = Lexicon.for_concepts(d.emb.names)
-    index = ConceptIndex.build(lexicon, cache if cache is not None else default_cache(), exclude, warn)
+    index = ConceptIndex(lexicon, cache if cache is not None else default_cache(), exclude, warn)
     work = work or Path(".")
     return Asker(index, d.emb, Boxes(d.emb, d.source / dataset.BOXES, work / "boxes"), threshold, target, rtl, work)
