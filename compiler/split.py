@@ -4,9 +4,9 @@ The top level of a program is a sequence of independent units: an `out` statemen
 whole `if` (everything between its branch and its join). Each unit needs the pure values
 it reads (its backward slice) and the concept boxes they load. Units are packed greedily,
 in source order, into groups whose estimated code and data fit; a group that still does
-not fit once compiled is halved. A single unit that does not fit is compiled again without
-the passes that may add words for speed (schedule, layout); if it still does not fit, it is
-a FitError naming it.
+not fit once compiled is halved. A single unit that does not fit is compiled again with
+other pass sets (without the passes that may add words for speed, then -O2's); if none
+fits, it is a FitError naming it.
 """
 
 from __future__ import annotations
@@ -191,6 +191,16 @@ def split_function(fn: Function, target: Target, opts: PassOptions, filename: st
     return out
 
 
+def _alternatives(opts: PassOptions) -> list[PassOptions]:
+    """Other pass sets for one statement that does not fit at opts (never at -O0, which
+    promises no optimisation): without the speed passes, then -O2's set. Either may need a
+    word less; the program's header names the level and the passes left out."""
+    if opts.opt == 0:
+        return []
+    alts = [replace(opts, disabled=opts.disabled | SIZE_COSTLY), replace(opts, opt=2)]
+    return [a for a in dict.fromkeys(alts) if a != opts]
+
+
 def _compile_group(fn: Function, top: TopLevel, group: list[Unit], target: Target, opts: PassOptions,
                    filename: str) -> list:
     from .driver import compile_function
@@ -200,10 +210,9 @@ def _compile_group(fn: Function, top: TopLevel, group: list[Unit], target: Targe
         return [compile_function(sub, target, opts, ids, filename)]
     except FitError as exc:
         if len(group) <= 1:
-            smaller = replace(opts, disabled=opts.disabled | SIZE_COSTLY)
-            if smaller != opts and any(opts.enabled(p) for p in SIZE_COSTLY):
-                try:      # one statement: trade the speed passes for size before giving up
-                    return [compile_function(build(fn, top, group)[0], target, smaller, ids, filename)]
+            for alt in _alternatives(opts):   # code size is not monotone in the passes: try the others
+                try:
+                    return [compile_function(build(fn, top, group)[0], target, alt, ids, filename)]
                 except FitError:
                     pass
             what = group[0].loc if group else "the program"

@@ -208,3 +208,37 @@ def test_a_statement_too_big_for_O2_is_compiled_without_the_speed_passes():
     assert not cmp.disagree
     with pytest.raises(FitError, match="this statement alone does not fit"):
         compile_source(_ONE_WORD_OVER, t, "over.slrm", PassOptions(0))
+
+
+
+# also found by the property test: a statement that needs 65 words at -O1 and fits at -O2
+_O1_OVER = """temperature beta_i = 0.01, beta_v = 0.05;
+concept k0 = box([0.0], [0.0]);
+concept k1 = box([0.0], [0.0]);
+concept k2 = box([0.0], [0.0]);
+concept k3 = box(0.0, 0.765625);
+let w1 = k0;
+let w2 = k0;
+let w3 = k0;
+let w4 = (k0 & k0);
+let w5 = k2;
+out p6 = logvol(w1);
+out p7 = logvol(w2);
+out p8 = logvol(w3);
+out p9 = logvol(w4);
+out p10 = logvol(w5);
+if (is_a(w4, k0) >= -4.75 and is_a((k0 & k3), (w4 & k0)) != -9.25) { out d12 = (is_a(k0, k0) < -4.0 and is_a(k0, (k0 & k0)) < -9.75); out r11 = 1; } else { out d13 = (logvol(k0) < 0.25 and is_a(k0, k0) < -4.0); out d14 = not (is_a((k1 & k2), w4) < -8.75); out r11 = 0; }
+out s15 = is_a(k0, k0);
+out s16 = is_a(k0, k0);
+out s17 = is_a(k0, k0);
+let m18 = k0;
+"""
+
+
+def test_a_statement_too_big_for_O1_is_compiled_with_the_O2_passes():
+    t = make_target("tiny")
+    comp = compile_source(_O1_OVER, t, "over1.slrm", PassOptions(1))
+    headers = [p.asm.splitlines()[0] for p in comp.programs]
+    assert any(h.endswith("at -O2") for h in headers) and any("at -O1" in h for h in headers), headers
+    _, cmp = check(comp)
+    assert not cmp.disagree

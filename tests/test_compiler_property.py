@@ -5,6 +5,8 @@ the loop too."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -142,14 +144,18 @@ def _check_all_levels(src: str, cfg: str) -> None:
     for level in (0, 1, 2):
         try:
             comp = compile_source(src, t, "prop.slrm", PassOptions(level))
-        except FitError:
-            assert level == 0 and cfg == "tiny", "only the -O0 allocator may outgrow tiny's 64 words"
+        except FitError as exc:
+            # tiny's 64-word IMEM: one large `if` may outgrow it at any level (code size is not
+            # monotone in the passes); the error must then be the true one for one statement
+            assert cfg == "tiny", f"-O{level} on {cfg}: {exc}"
+            m = re.search(r"this statement alone does not fit: instruction memory: (\d+) words needed", str(exc))
+            assert m and int(m.group(1)) > t.config["IMEM_WORDS"], str(exc)
             continue
         run, cmp = check(comp)
         assert cmp.ok, f"-O{level} on {cfg}:\n{cmp}\n{src}"
         near = {e.name for e in cmp.near}
         decided[level] = _decisions(comp, run, near)
-    if 0 in decided:
+    if 0 in decided and 2 in decided:
         d0, d2 = decided[0], decided[2]
         keep = set(d0) & set(d2)          # a decision near its threshold at either level is not compared
         assert {k: d0[k] for k in keep} == {k: d2[k] for k in keep}, src
