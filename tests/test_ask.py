@@ -112,6 +112,10 @@ def test_the_concept_cache_is_rebuilt_when_damaged_or_stale(asker, tmp_path):
     assert len(warned) == 1 and len(ix.gloss_vecs) == 8
     with pytest.raises(NoMatch):
         ix.match("   ")
+    nowhere = tmp_path / "a_directory"                          # unreadable and unwritable: answers still come
+    nowhere.mkdir()
+    ix = ConceptIndex.build(lex, nowhere, warn=warned.append)
+    assert len(ix.gloss_vecs) == 12 and "cannot write the concept cache" in warned[-1]
 
 
 def test_the_cli_answers_three_questions_and_refuses_a_fourth(cache_dir):

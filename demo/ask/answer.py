@@ -13,12 +13,11 @@ from compiler.embedding import Embedding
 from compiler.target import Target
 
 from ..queries import pad, padding_effect
+from ..report import CLOCK_HZ  # the assumed clock of the LPU time estimate
 from . import lm
 from . import program as prog
 from .matcher import ConceptIndex, Match, NoMatch
 from .questions import IsA, NotUnderstood, Question, WhichOf, parse
-
-CLOCK_HZ = 500e6      # the assumed clock of the LPU time estimate (as the demo's report)
 
 
 class Unanswerable(Exception):

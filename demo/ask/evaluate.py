@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..floatmodel import numpy_scores
+from ..report import CLOCK_HZ
 from .answer import Asker, Unanswerable
 from .lexicon import Lexicon
 
@@ -58,7 +59,7 @@ class SetResult:
                 "end_to_end_accuracy": self.right / max(self.items, 1),
                 "accuracy_when_terms_matched": self.both_matched_right / max(self.both_matched, 1),
                 "model_s": m(self.model_s), "compile_s": m(self.compile_s), "iss_s": m(self.iss_s),
-                "lpu_cycles": m(self.cycles), "lpu_est_s": m(self.cycles) / 500e6}
+                "lpu_cycles": m(self.cycles), "lpu_est_s": m(self.cycles) / CLOCK_HZ}
 
 
 def plural(words: str) -> str:

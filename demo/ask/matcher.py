@@ -88,7 +88,11 @@ class ConceptIndex:
             if got is None:
                 got = lm.encode(self._texts), lm.encode(glosses)
                 if self.cache:
-                    _save(self.cache, key, *got)
+                    try:
+                        _save(self.cache, key, *got)
+                    except OSError as e:          # an unwritable cache costs time, not the answer
+                        (self.warn or _stderr)(f"lpu ask: cannot write the concept cache {self.cache} "
+                                               f"({e.strerror or e}); going on without it")
             self._vecs = got
         return self._vecs
 
