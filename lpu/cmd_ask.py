@@ -89,7 +89,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.question is not None:
             raise UserError("lpu ask: --evaluate generates its own questions; give no QUESTION with it")
         with tempfile.TemporaryDirectory(prefix="lpu-ask-") as tmp:
-            return _evaluate(args, Path(args.work) if args.work else Path(tmp))
+            try:
+                return _evaluate(args, Path(args.work) if args.work else Path(tmp))
+            except ImportError as e:              # lm.MissingModel: the model is needed, not installed
+                raise UserError(f"lpu ask: {e}") from None
     if args.question is None:
         raise UserError("lpu ask: give a QUESTION in quotes, for example: lpu ask \"Is a beagle a kind of carnivore?\"")
     with tempfile.TemporaryDirectory(prefix="lpu-ask-") as tmp:
